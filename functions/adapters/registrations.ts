@@ -1,0 +1,190 @@
+/**
+ * Registration persistence: loads what `decideRegistration` needs and commits its
+ * decision in one DynamoDB transaction, so a registration is stored whole or not at all.
+ */
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { CoverageTerm } from '../core/coverage.ts';
+import type { Notice } from '../core/notices.ts';
+import type {
+  Contact,
+  RegisteredCertificate,
+  RegisteredSerial,
+  RegistrationContext,
+  RegistrationDecision,
+} from '../core/registration.ts';
+import { versionSortKey } from '../core/versions.ts';
+import { keys } from './table-design.ts';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** A contact; its Contact ID email is the notice embedded in it. */
+export interface ContactRecord extends Contact {
+  notice?: Notice;
+}
+
+export type CertificateRecord = RegisteredCertificate & {
+  contactIds: string[];
+  renewedBy?: string[];
+};
+
+export class RegistrationStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getCertificate(certificateNumber: string): Promise<CertificateRecord | null> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.certificate(certificateNumber), ConsistentRead: true }),
+    );
+    return out.Item ? (strip(out.Item) as unknown as CertificateRecord) : null;
+  }
+
+  async getContact(contactId: string): Promise<ContactRecord | null> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.contact(contactId), ConsistentRead: true }),
+    );
+    return out.Item ? (strip(out.Item) as unknown as ContactRecord) : null;
+  }
+
+  /** Everything `decideRegistration` looks at, read strongly consistent. */
+  async loadContext(certificateNumber: string, serialNumbers: string[]): Promise<RegistrationContext> {
+    const items = await this.batchGet([keys.certificate(certificateNumber), ...serialNumbers.map(keys.serial)]);
+    const certificate = items.find((i) => i.SK === 'CERTIFICATE') as unknown as CertificateRecord | undefined;
+    const serials = items.filter((i) => i.SK === 'SERIAL') as unknown as RegisteredSerial[];
+    const roots = [...new Set(serials.map((s) => s.contactsCertificate))];
+    const rootItems = roots.length ? await this.batchGet(roots.map(keys.certificate)) : [];
+    const primaryContactOf = Object.fromEntries(
+      rootItems.map((c) => [c.certificateNumber as string, c.primaryContactId as string]),
+    );
+    return { certificate: certificate ?? null, serials, primaryContactOf };
+  }
+
+  async getSerials(serialNumbers: string[]): Promise<RegisteredSerial[]> {
+    return (await this.batchGet(serialNumbers.map(keys.serial))) as unknown as RegisteredSerial[];
+  }
+
+  async getContacts(contactIds: string[]): Promise<ContactRecord[]> {
+    return (await this.batchGet(contactIds.map(keys.contact))) as unknown as ContactRecord[];
+  }
+
+  async listAudit(certificateNumber: string): Promise<Array<Record<string, unknown>>> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.certificate(certificateNumber).PK, ':prefix': keys.auditPrefix },
+      }),
+    );
+    return (out.Items ?? []).map(strip);
+  }
+
+  /**
+   * Commit a decision atomically. Every put is conditional, so a racing identical
+   * request, a Contact ID collision or a serial registered meanwhile cancels the
+   * whole transaction; the caller reloads and decides again.
+   */
+  async commit(decision: Exclude<RegistrationDecision, { kind: 'REPLAY' }>, notice: Notice | null) {
+    const items: TransactItem[] = [];
+    const { certificate } = decision;
+    const contactIds = decision.kind === 'CREATE' ? [decision.contact.contactId] : [];
+    items.push(this.putNew(certificateItem(certificate, contactIds)));
+    if (decision.kind === 'CREATE') items.push(this.putNew(contactItem(decision.contact, notice)));
+    for (const serial of decision.newSerials) items.push(this.putNew(serialItem(serial)));
+    if (decision.kind === 'RENEW') {
+      for (const { serial, term } of decision.extendedSerials) items.push(this.extendCoverage(serial, term));
+      for (const renewed of certificate.renewalOf) items.push(this.stopReminders(renewed, certificate.certificateNumber));
+    }
+    return this.db.send(
+      new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'INDEXES' }),
+    );
+  }
+
+  private putNew(item: Record<string, unknown>): TransactItem {
+    return { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' } };
+  }
+
+  /** Append the renewal's term, once: the certificate number guards against a second append. */
+  private extendCoverage(serial: RegisteredSerial, term: CoverageTerm): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.serial(serial.serialNumber),
+        UpdateExpression: 'SET terms = list_append(terms, :term) ADD termCertificates :cert',
+        ConditionExpression: 'attribute_exists(PK) AND NOT contains(termCertificates, :certNumber)',
+        ExpressionAttributeValues: {
+          ':term': [term],
+          ':cert': new Set([term.certificateNumber]),
+          ':certNumber': term.certificateNumber,
+        },
+      },
+    };
+  }
+
+  /** The renewed certificate's reminders still due stop: it leaves the due-date index. */
+  private stopReminders(certificateNumber: string, renewedBy: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.certificate(certificateNumber),
+        UpdateExpression: 'REMOVE GSI2PK, GSI2SK SET nextReminder = :none ADD renewedBy :by',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':none': null, ':by': new Set([renewedBy]) },
+      },
+    };
+  }
+
+  private async batchGet(keyList: Array<{ PK: string; SK: string }>): Promise<Array<Record<string, unknown>>> {
+    const found: Array<Record<string, unknown>> = [];
+    // BatchGetItem takes 100 keys and may return some unprocessed under throttling.
+    for (let i = 0; i < keyList.length; i += 100) {
+      let request: Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead: boolean }> | undefined = {
+        [this.tableName]: { Keys: keyList.slice(i, i + 100), ConsistentRead: true },
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        found.push(...(out.Responses?.[this.tableName] ?? []).map(strip));
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+}
+
+function certificateItem(c: RegisteredCertificate, contactIds: string[]): Record<string, unknown> {
+  return {
+    ...keys.certificate(c.certificateNumber),
+    ...(c.nextReminder ? keys.dueIndex(c.nextReminder.on, 'REMINDER', `${c.certificateNumber}#${c.nextReminder.offset}`) : {}),
+    type: 'Certificate',
+    ...c,
+    contactIds,
+  };
+}
+
+function contactItem(c: Contact, notice: Notice | null): Record<string, unknown> {
+  return { ...keys.contact(c.contactId), type: 'Contact', ...c, ...(notice ? { notice } : {}) };
+}
+
+function serialItem(s: RegisteredSerial): Record<string, unknown> {
+  return {
+    ...keys.serial(s.serialNumber),
+    ...keys.productIndex(s.product, versionSortKey(s.version), s.serialNumber),
+    type: 'Serial',
+    ...s,
+    termCertificates: new Set(s.terms.map((t) => t.certificateNumber)),
+  };
+}
+
+/** Records without their storage keys and index attributes. */
+function strip(item: Record<string, unknown>): Record<string, unknown> {
+  const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, type, termCertificates, renewedBy, ...rest } = item;
+  return renewedBy instanceof Set ? { ...rest, renewedBy: [...renewedBy].sort() } : rest;
+}

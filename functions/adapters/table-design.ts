@@ -1,0 +1,77 @@
+/**
+ * The single table: every access pattern of the mission, as keys. CDK creates the
+ * table from this, the local stack creates it in DynamoDB Local from this, and the
+ * repositories build keys only through `keys`. (README "Data model" is the prose.)
+ */
+
+export const TABLE_DESIGN = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  indexes: {
+    /** Serials of a product, ordered by version: GA decisions, lifecycle impact per major. */
+    byProduct: { indexName: 'ByProduct', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    /** Sparse: work due on a day (next renewal reminder, lifecycle milestone, GA decision), sharded. */
+    dueByDate: { indexName: 'DueByDate', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  },
+} as const;
+
+/** Shards of one day's due work, so a heavy day spreads over several index partitions. */
+export const DUE_SHARDS = 4;
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** A stable shard for an id (FNV-1a), so the same work always lands in the same shard. */
+export function shardOf(id: string, shards = DUE_SHARDS): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % shards;
+}
+
+export const keys = {
+  /** Certificate (the contract): registration, tier, term, contact roster, next reminder. */
+  certificate: (certificateNumber: string) => ({ PK: `CERT#${certificateNumber}`, SK: 'CERTIFICATE' }),
+  /** Audit events of a certificate, in time order. */
+  audit: (certificateNumber: string, at: string, requestId: string) => ({
+    PK: `CERT#${certificateNumber}`,
+    SK: `AUDIT#${at}#${requestId}`,
+  }),
+  auditPrefix: 'AUDIT#',
+  /** Renewal reminder ledger: one entry per (certificate, term end, offset), claimed before sending. */
+  reminder: (certificateNumber: string, termEnd: string, offset: number) => ({
+    PK: `CERT#${certificateNumber}`,
+    SK: `REMINDER#${termEnd}#${offset}`,
+  }),
+  /** A Contact ID: its own item, so a conditional put makes it unique and never reused. */
+  contact: (contactId: string) => ({ PK: `CONTACT#${contactId}`, SK: 'CONTACT' }),
+  /** A serial: product, version, support identifier and its coverage terms. */
+  serial: (serialNumber: string) => ({ PK: `SERIAL#${serialNumber}`, SK: 'SERIAL' }),
+  /** Upgrade decision for a serial and a release, with its inputs. */
+  upgradeDecision: (serialNumber: string, product: string, versionKey: string) => ({
+    PK: `SERIAL#${serialNumber}`,
+    SK: `UPGRADE#${product}#${versionKey}`,
+  }),
+  /** A release (version and GA date) of a product. */
+  release: (product: string, versionKey: string) => ({ PK: `PRODUCT#${product}`, SK: `RELEASE#${versionKey}` }),
+  /** A major version's lifecycle: milestones and phase. History entries sort after it. */
+  lifecycle: (product: string, major: number) => ({ PK: `PRODUCT#${product}`, SK: `MAJOR#${pad(major, 4)}` }),
+  lifecycleEvent: (product: string, major: number, at: string) => ({
+    PK: `PRODUCT#${product}`,
+    SK: `MAJOR#${pad(major, 4)}#EVENT#${at}`,
+  }),
+  /** A notice sent (reminder digest, upgrade, lifecycle): once per deterministic notice id. */
+  notice: (noticeId: string) => ({ PK: `NOTICE#${noticeId}`, SK: 'NOTICE' }),
+
+  /** ByProduct index entries, on serial items. */
+  productIndex: (product: string, versionKey: string, serialNumber: string) => ({
+    GSI1PK: `PRODUCT#${product}`,
+    GSI1SK: `V#${versionKey}#${serialNumber}`,
+  }),
+  /** DueByDate index entries: `kind` keeps reminders, milestones and GA runs apart within a day. */
+  dueIndex: (day: string, kind: 'REMINDER' | 'MILESTONE' | 'RELEASE', id: string) => ({
+    GSI2PK: `DUE#${day}#${shardOf(id)}`,
+    GSI2SK: `${kind}#${id}`,
+  }),
+} as const;

@@ -1,0 +1,50 @@
+/**
+ * The workflows and the functions their Task states run. CDK fills each state
+ * machine's `${...}` placeholders from this; the local stack binds the same Task
+ * states to the same handler modules. One list, so the two cannot drift.
+ */
+export interface TaskFunction {
+  entry: string;
+  access: { table?: 'read' | 'readWrite'; sendEmail?: boolean };
+  timeoutSeconds: number;
+}
+
+export const TASK_FUNCTIONS = {
+  RecordRegistration: {
+    entry: 'functions/record-registration/handler.ts',
+    access: { table: 'readWrite' },
+    timeoutSeconds: 20,
+  },
+  SendNotice: {
+    entry: 'functions/send-notice/handler.ts',
+    access: { table: 'readWrite', sendEmail: true },
+    timeoutSeconds: 30,
+  },
+} as const satisfies Record<string, TaskFunction>;
+export type TaskFunctionName = keyof typeof TASK_FUNCTIONS;
+
+export interface Workflow {
+  file: string;
+  type: 'EXPRESS' | 'STANDARD';
+  /** The variable through which handlers that start it learn its ARN. */
+  arnVariable: string;
+}
+
+export const WORKFLOWS = {
+  RegisterCertificate: {
+    file: 'statemachines/register-certificate.asl.json',
+    type: 'EXPRESS',
+    arnVariable: 'REGISTER_CERTIFICATE_STATE_MACHINE_ARN',
+  },
+  DeliverNotice: {
+    file: 'statemachines/deliver-notice.asl.json',
+    type: 'STANDARD',
+    arnVariable: 'DELIVER_NOTICE_STATE_MACHINE_ARN',
+  },
+} as const satisfies Record<string, Workflow>;
+export type WorkflowName = keyof typeof WORKFLOWS;
+
+/** Placeholder names, as written in the ASL files. */
+export const functionArnPlaceholder = (name: TaskFunctionName) => `${name}FunctionArn`;
+export const stateMachineArnPlaceholder = (name: WorkflowName) => `${name}StateMachineArn`;
+export const TABLE_NAME_PLACEHOLDER = 'TableName';

@@ -1,0 +1,51 @@
+/**
+ * Notices: the emails the system owes someone. A notice is recorded (PENDING) in the
+ * same write as the fact that causes it, then delivered by the deliver-notice
+ * workflow, which marks it SENT; its id is deterministic so it is owed only once.
+ */
+import type { Language } from './identifiers.ts';
+import type { Contact, RegisteredCertificate } from './registration.ts';
+
+export type NoticeKind = 'CONTACT_ID_ISSUED';
+
+export interface Notice {
+  id: string;
+  kind: NoticeKind;
+  /** Template family; the language picks the variant (`ContactIdIssued-fr`). */
+  template: string;
+  to: string;
+  language: Language;
+  data: Record<string, unknown>;
+  status: 'PENDING' | 'SENT' | 'UNDELIVERABLE';
+  createdAt: string;
+  sentAt?: string;
+  messageId?: string;
+  failure?: string;
+}
+
+export function contactIdIssuedNotice(contact: Contact, certificate: RegisteredCertificate, at: string): Notice {
+  return {
+    id: `contact-id-${contact.contactId}`,
+    kind: 'CONTACT_ID_ISSUED',
+    template: 'ContactIdIssued',
+    to: contact.email,
+    language: contact.language,
+    data: {
+      contactName: contact.name,
+      contactId: contact.contactId,
+      certificateNumber: certificate.certificateNumber,
+      salesOrderNumber: certificate.salesOrderNumber,
+      companyName: certificate.company.name,
+      tier: certificate.tier,
+      termStart: certificate.term.start,
+      termEnd: certificate.term.end,
+      products: certificate.products.map((p) => ({
+        product: p.product,
+        version: p.version,
+        serialNumber: p.serialNumber,
+      })),
+    },
+    status: 'PENDING',
+    createdAt: at,
+  };
+}

@@ -1,0 +1,285 @@
+/**
+ * Certificate registration (DOMAIN.md "Contact ID issuance", "Contracts and renewal").
+ *
+ * Use case: parse the request → load the certificate and the serials it names →
+ * decide (create, replay, renewal, or refuse) → persist atomically → email the
+ * primary technical contact their Contact ID, once.
+ * This module is the "decide" part: pure, time passed in.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { CoverageTerm } from './coverage.ts';
+import { Conflict, RuleViolation } from './errors.ts';
+import {
+  CertificateNumber,
+  EmailAddress,
+  IsoDate,
+  Language,
+  PhoneNumber,
+  SalesOrderNumber,
+  SerialNumber,
+  SupportIdentifier,
+  Text,
+  Tier,
+} from './identifiers.ts';
+import { nextReminder, offsetsFor, type DueReminder, type ReminderOffsets } from './reminders.ts';
+import { VersionString } from './versions.ts';
+
+/** Longest term we accept: a typo in a year (2062 for 2026) should not pass silently. */
+export const MAX_TERM_DAYS = 5 * 366;
+export const MAX_PRODUCTS_PER_CERTIFICATE = 100;
+
+export const Term = z
+  .strictObject({ start: IsoDate, end: IsoDate })
+  .refine((t) => t.end >= t.start, { message: 'the term ends before it starts', path: ['end'] })
+  .refine((t) => Date.parse(t.end) - Date.parse(t.start) <= MAX_TERM_DAYS * 86_400_000, {
+    message: `a term lasts at most ${MAX_TERM_DAYS} days`,
+    path: ['end'],
+  });
+
+export const CertificateProduct = z.strictObject({
+  serialNumber: SerialNumber,
+  supportIdentifier: SupportIdentifier,
+  product: Text(100),
+  version: VersionString,
+  productLine: Text(100).optional(),
+});
+
+export const RegistrationRequest = z.strictObject({
+  certificateNumber: CertificateNumber,
+  salesOrderNumber: SalesOrderNumber,
+  tier: Tier,
+  term: Term,
+  company: z.strictObject({ name: Text(200), address: Text(500), phone: PhoneNumber }),
+  primaryContact: z.strictObject({
+    name: Text(200),
+    email: EmailAddress,
+    phone: PhoneNumber.optional(),
+    language: Language.default('en'),
+  }),
+  products: z
+    .array(CertificateProduct)
+    .min(1, 'a certificate covers at least one product')
+    .max(MAX_PRODUCTS_PER_CERTIFICATE, `a certificate covers at most ${MAX_PRODUCTS_PER_CERTIFICATE} products`)
+    .superRefine((products, ctx) => {
+      const seen = new Map<string, number>();
+      products.forEach((p, i) => {
+        const first = seen.get(p.serialNumber);
+        if (first !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [i, 'serialNumber'], message: `serial ${p.serialNumber} is listed twice` });
+        } else seen.set(p.serialNumber, i);
+      });
+    }),
+});
+export type RegistrationRequest = z.infer<typeof RegistrationRequest>;
+
+export interface RegisteredCertificate {
+  certificateNumber: string;
+  salesOrderNumber: string;
+  tier: RegistrationRequest['tier'];
+  term: { start: string; end: string };
+  company: RegistrationRequest['company'];
+  products: Array<Required<Pick<RegistrationRequest['products'][number], 'productLine'>> & RegistrationRequest['products'][number]>;
+  /** The certificate whose contacts serve this one: itself, or the first registration of a renewed serial. */
+  contactsCertificate: string;
+  primaryContactId: string;
+  renewalOf: string[];
+  fingerprint: string;
+  registeredAt: string;
+  requestId: string;
+  nextReminder: DueReminder | null;
+}
+
+export interface RegisteredSerial {
+  serialNumber: string;
+  supportIdentifier: string;
+  product: string;
+  productLine: string;
+  version: string;
+  /** Where its contacts live (see RegisteredCertificate.contactsCertificate). */
+  contactsCertificate: string;
+  terms: CoverageTerm[];
+}
+
+export interface Contact {
+  contactId: string;
+  certificateNumber: string;
+  role: 'PRIMARY' | 'DESIGNATED';
+  status: 'ACTIVE' | 'REPLACED';
+  name: string;
+  email: string;
+  phone?: string;
+  language: z.infer<typeof Language>;
+  serialNumbers: string[];
+  issuedAt: string;
+}
+
+/** What a stored registration looks like to `decide`. */
+export interface RegistrationContext {
+  certificate: RegisteredCertificate | null;
+  /** The stored serials among those the request names. */
+  serials: RegisteredSerial[];
+  /** The primary contact ID of each certificate that holds contacts for a renewed serial. */
+  primaryContactOf: Record<string, string>;
+}
+
+export type RegistrationDecision =
+  | { kind: 'REPLAY'; certificate: RegisteredCertificate }
+  | {
+      kind: 'CREATE';
+      certificate: RegisteredCertificate;
+      contact: Contact;
+      newSerials: RegisteredSerial[];
+    }
+  | {
+      kind: 'RENEW';
+      certificate: RegisteredCertificate;
+      newSerials: RegisteredSerial[];
+      /** Existing serials, each gaining `term`. */
+      extendedSerials: Array<{ serial: RegisteredSerial; term: CoverageTerm }>;
+    };
+
+export interface DecideOptions {
+  now: Date;
+  requestId: string;
+  /** A fresh candidate Contact ID; used only when a new contact is created. */
+  candidateContactId: string;
+  reminderOffsets?: ReminderOffsets;
+}
+
+/** The content that makes two requests "the same registration". */
+export function registrationFingerprint(request: RegistrationRequest): string {
+  const canonical = {
+    ...request,
+    primaryContact: { ...request.primaryContact, email: request.primaryContact.email.toLowerCase() },
+    products: [...request.products]
+      .map((p) => ({ ...p, productLine: p.productLine ?? p.product }))
+      .sort((a, b) => (a.serialNumber < b.serialNumber ? -1 : 1)),
+  };
+  return createHash('sha256').update(stableJson(canonical)).digest('hex');
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function decideRegistration(
+  request: RegistrationRequest,
+  context: RegistrationContext,
+  options: DecideOptions,
+): RegistrationDecision {
+  const fingerprint = registrationFingerprint(request);
+  const { certificateNumber } = request;
+
+  if (context.certificate) {
+    if (context.certificate.fingerprint === fingerprint) return { kind: 'REPLAY', certificate: context.certificate };
+    throw new Conflict(
+      `certificate ${certificateNumber} is already registered with other content; a changed certificate needs a new certificate number`,
+    );
+  }
+
+  const stored = new Map(context.serials.map((s) => [s.serialNumber, s]));
+  const mismatches = request.products.flatMap((p, i) => {
+    const s = stored.get(p.serialNumber);
+    if (!s) return [];
+    const errors = [];
+    if (s.supportIdentifier !== p.supportIdentifier)
+      errors.push({
+        path: `products.${i}.supportIdentifier`,
+        message: `the support identifier does not match the one registered for serial ${p.serialNumber}`,
+      });
+    if (s.product !== p.product)
+      errors.push({
+        path: `products.${i}.product`,
+        message: `serial ${p.serialNumber} is registered for another product`,
+      });
+    return errors;
+  });
+  if (mismatches.length > 0)
+    throw new RuleViolation('the certificate names registered serials with other identifiers', mismatches);
+
+  const roots = [...new Set(context.serials.map((s) => s.contactsCertificate))].sort();
+  if (roots.length > 1)
+    throw new RuleViolation(
+      `the serials on this certificate are registered under different certificates (${roots.join(', ')}); register one renewal per certificate`,
+    );
+
+  const registeredAt = options.now.toISOString();
+  const today = registeredAt.slice(0, 10);
+  const contactsCertificate = roots[0] ?? certificateNumber;
+  const isRenewal = roots.length === 1;
+  const primaryContactId = isRenewal ? context.primaryContactOf[contactsCertificate] : options.candidateContactId;
+  if (!primaryContactId) throw new Error(`no primary contact known for certificate ${contactsCertificate}`);
+
+  const term: CoverageTerm = {
+    start: request.term.start,
+    end: request.term.end,
+    tier: request.tier,
+    certificateNumber,
+  };
+  const products = request.products.map((p) => ({ ...p, productLine: p.productLine ?? p.product }));
+  const certificate: RegisteredCertificate = {
+    certificateNumber,
+    salesOrderNumber: request.salesOrderNumber,
+    tier: request.tier,
+    term: request.term,
+    company: request.company,
+    products,
+    contactsCertificate,
+    primaryContactId,
+    renewalOf: [...new Set(context.serials.flatMap((s) => s.terms.map((t) => t.certificateNumber)))].sort(),
+    fingerprint,
+    registeredAt,
+    requestId: options.requestId,
+    nextReminder: nextReminder(request.term.end, offsetsFor(request.tier, options.reminderOffsets), today),
+  };
+  const newSerials: RegisteredSerial[] = products
+    .filter((p) => !stored.has(p.serialNumber))
+    .map((p) => ({
+      serialNumber: p.serialNumber,
+      supportIdentifier: p.supportIdentifier,
+      product: p.product,
+      productLine: p.productLine,
+      version: p.version,
+      contactsCertificate,
+      terms: [term],
+    }));
+
+  if (isRenewal) {
+    const extendedSerials = context.serials.map((serial) => ({ serial, term }));
+    return { kind: 'RENEW', certificate, newSerials, extendedSerials };
+  }
+
+  const contact: Contact = {
+    contactId: options.candidateContactId,
+    certificateNumber,
+    role: 'PRIMARY',
+    status: 'ACTIVE',
+    name: request.primaryContact.name,
+    email: request.primaryContact.email,
+    ...(request.primaryContact.phone ? { phone: request.primaryContact.phone } : {}),
+    language: request.primaryContact.language,
+    serialNumbers: products.map((p) => p.serialNumber),
+    issuedAt: registeredAt,
+  };
+  return { kind: 'CREATE', certificate, contact, newSerials };
+}
+
+/** "marie@acme.example" → "m***e@a***.example": enough for a person to recognise, not to harvest. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  const dot = domain.lastIndexOf('.');
+  const host = dot > 0 ? domain.slice(0, dot) : domain;
+  const tld = dot > 0 ? domain.slice(dot) : '';
+  const mask = (s: string) => (s.length <= 2 ? `${s[0] ?? ''}***` : `${s[0]}***${s.at(-1)}`);
+  return `${mask(local)}@${mask(host)}${tld}`;
+}

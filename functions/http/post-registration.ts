@@ -1,0 +1,54 @@
+/**
+ * POST /registrations — licensing operations register a license certificate.
+ * Parse → run the register-certificate workflow → answer 201 (new or renewal), 200
+ * (the same registration again) or the workflow's refusal as problem+json.
+ */
+import middy from '@middy/core';
+import { DomainError, RuleViolation, Conflict, InvalidInput } from '../core/errors.ts';
+import { RegistrationRequest } from '../core/registration.ts';
+import { parseOrThrow } from '../core/validation.ts';
+import { SyncWorkflow } from '../adapters/workflows.ts';
+import { sfnClient } from '../shared/aws.ts';
+import { now } from '../shared/clock.ts';
+import { requireEnv } from '../shared/env.ts';
+import type { RecordRegistrationInput, RecordRegistrationOutput } from '../record-registration/handler.ts';
+import { type HttpEvent, type HttpResult, json, jsonBody, problemJson } from './http.ts';
+
+type Register = (input: RecordRegistrationInput) => Promise<RecordRegistrationOutput>;
+
+export function makePostRegistration(register: Register) {
+  return async (event: HttpEvent): Promise<HttpResult> => {
+    const request = parseOrThrow(RegistrationRequest, jsonBody(event), 'the registration is malformed');
+    const result = await register({
+      request,
+      requestId: event.requestContext.requestId,
+      receivedAt: now().toISOString(),
+    });
+    if (result.outcome === 'REFUSED') throw toDomainError(result.problem);
+    const body = {
+      certificateNumber: result.certificateNumber,
+      contactId: result.contactId,
+      outcome: result.outcome,
+      renewalOf: result.renewalOf,
+      links: { certificate: `/certificates/${result.certificateNumber}` },
+    };
+    return json(result.outcome === 'REPLAYED' ? 200 : 201, body, {
+      location: `/certificates/${result.certificateNumber}`,
+    });
+  };
+}
+
+function toDomainError(p: { status: number; detail: string; errors?: unknown[] }): DomainError {
+  const errors = (p.errors ?? []) as ConstructorParameters<typeof RuleViolation>[1];
+  if (p.status === 409) return new Conflict(p.detail);
+  if (p.status === 422) return new RuleViolation(p.detail, errors);
+  return new InvalidInput(p.detail, errors);
+}
+
+const workflow = new SyncWorkflow<RecordRegistrationInput, RecordRegistrationOutput>(
+  sfnClient,
+  requireEnv('REGISTER_CERTIFICATE_STATE_MACHINE_ARN'),
+);
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(problemJson())
+  .handler(makePostRegistration((input) => workflow.run(input)));

@@ -1,0 +1,70 @@
+/**
+ * Task of deliver-notice: send one recorded notice by SES, once.
+ * Read the notice → already sent? done → send → mark sent. A failure that will pass
+ * (throttling, SES down) is thrown as NoticeDeliveryDeferred, which the state machine
+ * retries with backoff for hours; a rejected address is recorded and not retried.
+ */
+import { requireEnv, optionalEnv } from '../shared/env.ts';
+import { documentClient, sesClient } from '../shared/aws.ts';
+import { now } from '../shared/clock.ts';
+import { logger } from '../shared/logger.ts';
+import { Mailer, PermanentMailFailure, TransientMailFailure } from '../adapters/mailer.ts';
+import { NoticeStore, type NoticeKey } from '../adapters/notices.ts';
+
+export class NoticeDeliveryDeferred extends Error {
+  override readonly name = 'NoticeDeliveryDeferred';
+}
+
+export interface SendNoticeInput {
+  noticeKey: NoticeKey;
+}
+export interface SendNoticeResult {
+  status: 'SENT' | 'ALREADY_SENT' | 'UNDELIVERABLE' | 'MISSING';
+  messageId?: string;
+}
+
+export function makeSendNotice(notices: NoticeStore, mailer: Mailer, clock: () => Date = now) {
+  return async (input: SendNoticeInput): Promise<SendNoticeResult> => {
+    const notice = await notices.get(input.noticeKey);
+    if (!notice) {
+      logger.error('notice not found', { noticeKey: input.noticeKey });
+      return { status: 'MISSING' };
+    }
+    if (notice.status === 'SENT') return { status: 'ALREADY_SENT', ...(notice.messageId ? { messageId: notice.messageId } : {}) };
+    if (notice.status === 'UNDELIVERABLE') return { status: 'UNDELIVERABLE' };
+    try {
+      const { messageId } = await mailer.send({
+        to: notice.to,
+        template: notice.template,
+        language: notice.language,
+        data: notice.data,
+        tags: { notice: notice.kind },
+      });
+      await notices.markSent(input.noticeKey, messageId, clock().toISOString());
+      logger.info('notice sent', { noticeId: notice.id, kind: notice.kind, messageId });
+      return { status: 'SENT', messageId };
+    } catch (error) {
+      if (error instanceof PermanentMailFailure) {
+        await notices.markUndeliverable(input.noticeKey, error.message, clock().toISOString());
+        logger.warn('notice undeliverable', { noticeId: notice.id, error: error.message });
+        return { status: 'UNDELIVERABLE' };
+      }
+      if (error instanceof TransientMailFailure) {
+        logger.warn('notice delivery deferred', { noticeId: notice.id, error: error.message });
+        throw new NoticeDeliveryDeferred(error.message);
+      }
+      throw error;
+    }
+  };
+}
+
+const tableName = requireEnv('TABLE_NAME');
+const configurationSet = optionalEnv('CONFIGURATION_SET_NAME');
+export const handler = makeSendNotice(
+  new NoticeStore(documentClient, tableName),
+  new Mailer(sesClient, {
+    from: requireEnv('SENDER_ADDRESS'),
+    templatePrefix: requireEnv('EMAIL_TEMPLATE_PREFIX'),
+    ...(configurationSet ? { configurationSet } : {}),
+  }),
+);

@@ -1,0 +1,15 @@
+/**
+ * Every email template, in every language. CDK deploys them as SES templates and
+ * the local stack loads them into local SES with CreateEmailTemplate (v2).
+ */
+import { contactIdIssued } from './contact-id-issued.ts';
+
+export interface EmailTemplate {
+  template: string;
+  language: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [...contactIdIssued];
