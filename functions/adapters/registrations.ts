@@ -56,15 +56,15 @@ export class RegistrationStore {
 
   /** Everything `decideRegistration` looks at, read strongly consistent. */
   async loadContext(certificateNumber: string, serialNumbers: string[]): Promise<RegistrationContext> {
-    const items = await this.batchGet([keys.certificate(certificateNumber), ...serialNumbers.map(keys.serial)]);
-    const certificate = items.find((i) => i.SK === 'CERTIFICATE') as unknown as CertificateRecord | undefined;
-    const serials = items.filter((i) => i.SK === 'SERIAL') as unknown as RegisteredSerial[];
+    const items = await this.batchGet([keys.certificate(certificateNumber), ...serialNumbers.map(keys.serial)], false);
+    const certificate = items.find((i) => i.SK === 'CERTIFICATE');
+    const serials = items.filter((i) => i.SK === 'SERIAL').map(strip) as unknown as RegisteredSerial[];
     const roots = [...new Set(serials.map((s) => s.contactsCertificate))];
     const rootItems = roots.length ? await this.batchGet(roots.map(keys.certificate)) : [];
     const primaryContactOf = Object.fromEntries(
       rootItems.map((c) => [c.certificateNumber as string, c.primaryContactId as string]),
     );
-    return { certificate: certificate ?? null, serials, primaryContactOf };
+    return { certificate: certificate ? (strip(certificate) as unknown as CertificateRecord) : null, serials, primaryContactOf };
   }
 
   async getSerials(serialNumbers: string[]): Promise<RegisteredSerial[]> {
@@ -141,7 +141,10 @@ export class RegistrationStore {
     };
   }
 
-  private async batchGet(keyList: Array<{ PK: string; SK: string }>): Promise<Array<Record<string, unknown>>> {
+  private async batchGet(
+    keyList: Array<{ PK: string; SK: string }>,
+    stripKeys = true,
+  ): Promise<Array<Record<string, unknown>>> {
     const found: Array<Record<string, unknown>> = [];
     // BatchGetItem takes 100 keys and may return some unprocessed under throttling.
     for (let i = 0; i < keyList.length; i += 100) {
@@ -151,7 +154,8 @@ export class RegistrationStore {
       for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
         if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
         const out = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        found.push(...(out.Responses?.[this.tableName] ?? []).map(strip));
+        const items = out.Responses?.[this.tableName] ?? [];
+        found.push(...(stripKeys ? items.map(strip) : items));
         request = out.UnprocessedKeys as typeof request;
       }
     }

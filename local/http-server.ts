@@ -1,0 +1,176 @@
+/**
+ * The HTTP API, locally: the same routes (functions/http/routes.ts) and the same
+ * handler modules as API Gateway + Lambda, called with API Gateway v2 events.
+ * Plus the local-only clock endpoints.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DomainError, InvalidInput } from '../functions/core/errors.ts';
+import { problemFromError } from '../functions/http/http.ts';
+import { ROUTES, type Route } from '../functions/http/routes.ts';
+import type { LocalClock } from './clock.ts';
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** API Gateway refuses payloads over 10 MB before any function runs. */
+const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  params: string[];
+  handler: Handler;
+}
+
+export async function loadRoutes(root: string): Promise<CompiledRoute[]> {
+  return Promise.all(
+    ROUTES.map(async (route) => {
+      const params: string[] = [];
+      const pattern = new RegExp(
+        `^${route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+          params.push(name);
+          return '([^/]+)';
+        })}$`,
+      );
+      const module = (await import(pathToFileURL(resolve(root, route.entry)).href)) as { handler: Handler };
+      return { route, pattern, params, handler: module.handler };
+    }),
+  );
+}
+
+export function createApiServer(routes: CompiledRoute[], clock: LocalClock): Server {
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const body = await readBody(req);
+      if (body === null) return send(res, problemFor(413, 'Request Entity Too Large', 'the body exceeds 10 MB'));
+      if (url.pathname === '/_local/clock') return send(res, await clockRoute(req.method ?? 'GET', body, clock));
+      const methodMatches = routes.filter((r) => r.pattern.test(url.pathname));
+      const match = methodMatches.find((r) => r.route.method === req.method);
+      if (!match) {
+        return send(
+          res,
+          methodMatches.length
+            ? problemFor(405, 'Method Not Allowed', `${req.method} is not allowed on ${url.pathname}`)
+            : problemFor(404, 'Not Found', `no route for ${req.method} ${url.pathname}`),
+        );
+      }
+      const values = match.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
+      const event = toEvent(req, url, body, match, values);
+      send(res, await match.handler(event, lambdaContext(match.route.id)));
+    } catch (error) {
+      console.error(error);
+      send(res, problemFor(500, 'Internal error', 'the local stack failed to answer'));
+    }
+  });
+}
+
+async function clockRoute(method: string, body: string, clock: LocalClock): Promise<APIGatewayProxyStructuredResultV2> {
+  const ok = (payload: unknown) => ({
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
+  if (method === 'GET') return ok({ now: clock.now().toISOString() });
+  if (method !== 'POST') return problemFor(405, 'Method Not Allowed', 'GET or POST /_local/clock');
+  try {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw new InvalidInput('send {"now": "<ISO 8601 instant>"}');
+    }
+    const value = (parsed as { now?: unknown })?.now;
+    const target = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
+    if (Number.isNaN(target.getTime()))
+      throw new InvalidInput('send {"now": "<ISO 8601 instant>"}', [{ path: 'now', message: 'not an ISO 8601 instant' }]);
+    return ok(await clock.moveTo(target));
+  } catch (error) {
+    if (error instanceof DomainError) return problemFromError(error);
+    throw error;
+  }
+}
+
+function toEvent(req: IncomingMessage, url: URL, body: string, match: CompiledRoute, values: string[]): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  const query = Object.fromEntries(url.searchParams.entries());
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: `${match.route.method} ${match.route.path}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(match.params.length ? { pathParameters: Object.fromEntries(match.params.map((p, i) => [p, values[i]!])) } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: `${match.route.method} ${match.route.path}`,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length ? { body } : {}),
+    isBase64Encoded: false,
+  };
+}
+
+function lambdaContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolvePromise, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > GATEWAY_MAX_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolvePromise(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function problemFor(status: number, title: string, detail: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify({ type: 'about:blank', title, status, detail }),
+  };
+}
+
+function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
+  res.end(result.body ?? '');
+}

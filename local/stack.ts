@@ -1,0 +1,152 @@
+/**
+ * The local stack: the code that runs on AWS, on one machine. DynamoDB Local, local
+ * SES v2, the ASL files on a local Step Functions, the handlers, the HTTP API and a
+ * controllable clock — wired through the same environment variables Lambda gets.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  functionArnPlaceholder,
+  stateMachineArnPlaceholder,
+  TABLE_NAME_PLACEHOLDER,
+  TASK_FUNCTIONS,
+  type TaskFunctionName,
+  WORKFLOWS,
+  type WorkflowName,
+} from '../functions/catalog.ts';
+import { useClock } from '../functions/shared/clock.ts';
+import { LocalClock } from './clock.ts';
+import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb.ts';
+import { createApiServer, loadRoutes } from './http-server.ts';
+import { assertPortFree } from './ports.ts';
+import { startLocalSes } from './ses.ts';
+import { functionArn, LocalStepFunctions, type TaskHandler } from './stepfunctions.ts';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface LocalStackOptions {
+  /** HTTP API port; 0 picks a free one. */
+  port: number;
+  sesPort: number;
+  /** Start DynamoDB Local on this port, or use one already running at `endpoint`. */
+  dynamodb: { port: number } | { endpoint: string };
+  /** Keep nothing on disk (DynamoDB in memory, clock not saved). */
+  inMemory: boolean;
+  tableName?: string;
+  /** Where persistent local data lives (git-ignored). */
+  dataDir?: string;
+  /** Pause between Step Functions retries. */
+  retryIntervalMs?: number;
+  senderAddress?: string;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  sesUrl: string;
+  dynamodbEndpoint: string;
+  tableName: string;
+  clock: LocalClock;
+  stepFunctions: LocalStepFunctions;
+  stop(): Promise<void>;
+}
+
+export const TEMPLATE_PREFIX = 'Entitlements-local-';
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dataDir = options.dataDir ?? join(ROOT, '.local');
+  if (!options.inMemory) mkdirSync(dataDir, { recursive: true });
+  await assertPortFree(options.port, 'the HTTP API', 'PORT');
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    const dynamodb =
+      'endpoint' in options.dynamodb
+        ? { endpoint: options.dynamodb.endpoint, stop: async () => undefined }
+        : await startDynamoDbLocal({
+            port: options.dynamodb.port,
+            dbPath: options.inMemory ? null : join(dataDir, 'dynamodb'),
+          });
+    stops.push(dynamodb.stop);
+    const tableName = options.tableName ?? 'Entitlements';
+    await ensureTable(dynamodb.endpoint, tableName);
+
+    const ses = await startLocalSes({ port: options.sesPort, templatePrefix: TEMPLATE_PREFIX });
+    stops.push(ses.stop);
+
+    const clock = new LocalClock(options.inMemory ? null : join(dataDir, 'clock.json'));
+    useClock(clock.now);
+
+    // What Lambda would find in its environment, pointing at the local services.
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.url,
+      TABLE_NAME: tableName,
+      SENDER_ADDRESS: options.senderAddress ?? 'support-licensing@vendor.example',
+      EMAIL_TEMPLATE_PREFIX: TEMPLATE_PREFIX,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_DEV: 'true',
+    });
+
+    const functions: Record<string, TaskHandler> = {};
+    const stepFunctions = new LocalStepFunctions({
+      functions,
+      dynamodb: new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+      retryIntervalMs: options.retryIntervalMs ?? 1000,
+    });
+    const sfnUrl = await stepFunctions.listen(0);
+    stops.push(() => stepFunctions.close());
+    process.env.AWS_ENDPOINT_URL_SFN = sfnUrl;
+
+    const substitutions: Record<string, string> = { [TABLE_NAME_PLACEHOLDER]: tableName };
+    for (const name of Object.keys(TASK_FUNCTIONS) as TaskFunctionName[])
+      substitutions[functionArnPlaceholder(name)] = functionArn(name);
+    for (const name of Object.keys(WORKFLOWS) as WorkflowName[]) {
+      const arn = `arn:aws:states:${LOCAL_REGION}:000000000000:stateMachine:${name}`;
+      substitutions[stateMachineArnPlaceholder(name)] = arn;
+      process.env[WORKFLOWS[name].arnVariable] = arn;
+    }
+    // Handlers read their environment when first imported, as at a Lambda cold start.
+    for (const [name, fn] of Object.entries(TASK_FUNCTIONS)) {
+      const module = (await import(pathToFileURL(join(ROOT, fn.entry)).href)) as { handler: TaskHandler };
+      functions[name] = (input) => module.handler(input);
+    }
+    for (const name of Object.keys(WORKFLOWS) as WorkflowName[]) {
+      const w = WORKFLOWS[name];
+      stepFunctions.register(name, join(ROOT, w.file), w.type, substitutions);
+    }
+
+    const server: Server = createApiServer(await loadRoutes(ROOT), clock);
+    await new Promise<void>((ok, fail) => server.once('error', fail).listen(options.port, '127.0.0.1', ok));
+    stops.push(
+      () =>
+        new Promise<void>((ok) => {
+          server.closeAllConnections();
+          server.close(() => ok());
+        }),
+    );
+    const apiUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+
+    return {
+      apiUrl,
+      sesUrl: ses.url,
+      dynamodbEndpoint: dynamodb.endpoint,
+      tableName,
+      clock,
+      stepFunctions,
+      stop: () => stopAll(stops),
+    };
+  } catch (error) {
+    await stopAll(stops);
+    throw error;
+  }
+}
+
+async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  stops.length = 0;
+}
