@@ -18,6 +18,7 @@ import {
   type WorkflowName,
 } from '../functions/catalog.ts';
 import { useClock } from '../functions/shared/clock.ts';
+import { logger } from '../functions/shared/logger.ts';
 import { LocalClock } from './clock.ts';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb.ts';
 import { createApiServer, loadRoutes } from './http-server.ts';
@@ -41,6 +42,8 @@ export interface LocalStackOptions {
   /** Pause between Step Functions retries. */
   retryIntervalMs?: number;
   senderAddress?: string;
+  /** Lets tests put a fault-injecting proxy between the handlers and SES. */
+  sesEndpointForHandlers?: (sesUrl: string) => Promise<string>;
 }
 
 export interface LocalStack {
@@ -84,13 +87,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      AWS_ENDPOINT_URL_SESV2: ses.url,
+      AWS_ENDPOINT_URL_SESV2: options.sesEndpointForHandlers ? await options.sesEndpointForHandlers(ses.url) : ses.url,
       TABLE_NAME: tableName,
       SENDER_ADDRESS: options.senderAddress ?? 'support-licensing@vendor.example',
       EMAIL_TEMPLATE_PREFIX: TEMPLATE_PREFIX,
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      POWERTOOLS_DEV: 'true',
     });
+    // Handlers log JSON as in Lambda; locally only warnings unless LOG_LEVEL says otherwise.
+    logger.setLogLevel((process.env.LOG_LEVEL ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
 
     const functions: Record<string, TaskHandler> = {};
     const stepFunctions = new LocalStepFunctions({

@@ -1,0 +1,137 @@
+/** A local stack per test file: its own table, ports, mailbox and clock. */
+import { randomUUID } from 'node:crypto';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb.ts';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
+
+export interface Email {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+}
+
+export interface TestStack extends LocalStack {
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  get(path: string): Promise<{ status: number; body: any; headers: Headers }>;
+  emails(to?: string): Promise<Email[]>;
+  /** Every item in the table (tests only: the service itself never scans). */
+  items(): Promise<Array<Record<string, any>>>;
+}
+
+export async function startTestStack(options: Partial<LocalStackOptions> = {}): Promise<TestStack> {
+  process.env.LOG_LEVEL ??= 'ERROR';
+  const stack = await startLocalStack({
+    port: 0,
+    sesPort: 0,
+    dynamodb: { endpoint: inject('dynamodbEndpoint') },
+    inMemory: true,
+    tableName: `test-${randomUUID()}`,
+    retryIntervalMs: 5,
+    ...options,
+  });
+  const ddb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${stack.apiUrl}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: response.status, body: parsed as any, headers: response.headers };
+  };
+  return {
+    ...stack,
+    post: (path, body, headers) => call('POST', path, body, headers),
+    get: (path) => call('GET', path),
+    async emails(to) {
+      const store = (await (await fetch(`${stack.sesUrl}/store`)).json()) as { emails: Email[] };
+      return store.emails.filter((e) => !to || e.destination.to.includes(to));
+    },
+    async items() {
+      const items: Array<Record<string, any>> = [];
+      let ExclusiveStartKey: Record<string, any> | undefined;
+      do {
+        const out = await ddb.send(new ScanCommand({ TableName: stack.tableName, ExclusiveStartKey }));
+        items.push(...(out.Items ?? []));
+        ExclusiveStartKey = out.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return items;
+    },
+  };
+}
+
+/**
+ * A proxy in front of local SES that can fail requests the way SES does when it
+ * throttles (429 TooManyRequestsException) or is down (503), then recover.
+ */
+export class FlakySes {
+  private server?: Server;
+  failuresLeft = 0;
+  mode: 'throttle' | 'down' = 'throttle';
+  sendAttempts = 0;
+
+  async start(target: string): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        if (req.url?.includes('/outbound-emails')) this.sendAttempts++;
+        if (this.failuresLeft > 0 && req.url?.includes('/outbound-emails')) {
+          this.failuresLeft--;
+          const throttled = this.mode === 'throttle';
+          res.writeHead(throttled ? 429 : 503, {
+            'content-type': 'application/json',
+            'x-amzn-errortype': throttled ? 'TooManyRequestsException' : 'ServiceUnavailable',
+          });
+          res.end(JSON.stringify({ message: throttled ? 'Too many requests' : 'Service unavailable' }));
+          return;
+        }
+        const url = new URL(req.url ?? '/', target);
+        const upstream = httpRequest(url, { method: req.method, headers: req.headers }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        });
+        upstream.end(Buffer.concat(chunks));
+      });
+    });
+    await new Promise<void>((ok) => this.server!.listen(0, '127.0.0.1', ok));
+    return `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((ok) => (this.server ? this.server.close(() => ok()) : ok()));
+  }
+}
+
+/** A registration body like CONTRACT.md's example, with unique identifiers. */
+let sequence = 0;
+export function registration(overrides: Record<string, unknown> = {}) {
+  sequence++;
+  const n = `${process.pid % 10000}${String(sequence).padStart(4, '0')}`.padStart(8, '0').slice(-8);
+  const email = `contact-${randomUUID().slice(0, 8)}@acme.example`;
+  return {
+    certificateNumber: `${n}-${String(1000000 + sequence).slice(-7)}`,
+    salesOrderNumber: n,
+    tier: 'ESSENTIAL',
+    term: { start: '2026-01-01', end: '2026-12-31' },
+    company: { name: 'Acme SA', address: '1 rue X, Paris', phone: '+33 1 23 45 67 89' },
+    primaryContact: { name: 'Marie Curie', email, phone: '+33 6 00 00 00 00', language: 'fr' },
+    products: [
+      {
+        serialNumber: `M${n}${String(sequence % 100).padStart(2, '0')}`,
+        supportIdentifier: `${n.slice(0, 4)}-${n.slice(4)}-${String(sequence).padStart(4, '0').slice(-4)}`,
+        product: 'Backup Exec',
+        version: '12.0',
+      },
+    ],
+    ...overrides,
+  };
+}
