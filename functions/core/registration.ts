@@ -7,7 +7,7 @@
  * This module is the "decide" part: pure, time passed in.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from './zod.ts';
 import type { CoverageTerm } from './coverage.ts';
 import { Conflict, RuleViolation } from './errors.ts';
 import {
@@ -27,22 +27,23 @@ import { VersionString } from './versions.ts';
 
 /** Longest term we accept: a typo in a year (2062 for 2026) should not pass silently. */
 export const MAX_TERM_DAYS = 5 * 366;
-export const MAX_PRODUCTS_PER_CERTIFICATE = 100;
+/** A renewal updates every serial in one transaction (100 actions at most), with room for the rest. */
+export const MAX_PRODUCTS_PER_CERTIFICATE = 50;
 
-export const Term = z
-  .strictObject({ start: IsoDate, end: IsoDate })
-  .refine((t) => t.end >= t.start, { message: 'the term ends before it starts', path: ['end'] })
-  .refine((t) => Date.parse(t.end) - Date.parse(t.start) <= MAX_TERM_DAYS * 86_400_000, {
-    message: `a term lasts at most ${MAX_TERM_DAYS} days`,
+export const Term = z.strictObject({ start: IsoDate, end: IsoDate }).check(
+  z.refine((t) => t.end >= t.start, { error: 'the term ends before it starts', path: ['end'] }),
+  z.refine((t) => Date.parse(t.end) - Date.parse(t.start) <= MAX_TERM_DAYS * 86_400_000, {
+    error: `a term lasts at most ${MAX_TERM_DAYS} days`,
     path: ['end'],
-  });
+  }),
+);
 
 export const CertificateProduct = z.strictObject({
   serialNumber: SerialNumber,
   supportIdentifier: SupportIdentifier,
   product: Text(100),
   version: VersionString,
-  productLine: Text(100).optional(),
+  productLine: z.optional(Text(100)),
 });
 
 export const RegistrationRequest = z.strictObject({
@@ -54,22 +55,21 @@ export const RegistrationRequest = z.strictObject({
   primaryContact: z.strictObject({
     name: Text(200),
     email: EmailAddress,
-    phone: PhoneNumber.optional(),
-    language: Language.default('en'),
+    phone: z.optional(PhoneNumber),
+    language: z._default(Language, 'en'),
   }),
-  products: z
-    .array(CertificateProduct)
-    .min(1, 'a certificate covers at least one product')
-    .max(MAX_PRODUCTS_PER_CERTIFICATE, `a certificate covers at most ${MAX_PRODUCTS_PER_CERTIFICATE} products`)
-    .superRefine((products, ctx) => {
-      const seen = new Map<string, number>();
+  products: z.array(CertificateProduct).check(
+    z.minLength(1, 'a certificate covers at least one product'),
+    z.maxLength(MAX_PRODUCTS_PER_CERTIFICATE, `a certificate covers at most ${MAX_PRODUCTS_PER_CERTIFICATE} products`),
+    z.superRefine((products, ctx) => {
+      const seen = new Set<string>();
       products.forEach((p, i) => {
-        const first = seen.get(p.serialNumber);
-        if (first !== undefined) {
+        if (seen.has(p.serialNumber))
           ctx.addIssue({ code: 'custom', path: [i, 'serialNumber'], message: `serial ${p.serialNumber} is listed twice` });
-        } else seen.set(p.serialNumber, i);
+        seen.add(p.serialNumber);
       });
     }),
+  ),
 });
 export type RegistrationRequest = z.infer<typeof RegistrationRequest>;
 

@@ -2,7 +2,7 @@
  * Version numbers (DOMAIN.md "Versions and their lifecycle"): major.minor[.patch],
  * optionally a maintenance pack: `12.0`, `12.5`, `12.0 MP 1`.
  */
-import { z } from 'zod';
+import * as z from './zod.ts';
 
 export interface Version {
   major: number;
@@ -26,7 +26,7 @@ export function parseVersion(value: string): Version | null {
 
 export const VersionString = z
   .string()
-  .refine((v) => parseVersion(v) !== null, 'a version is like 12.0, 12.5, 12.0.1 or 12.0 MP 1');
+  .check(z.refine((v) => parseVersion(v) !== null, 'a version is like 12.0, 12.5, 12.0.1 or 12.0 MP 1'));
 
 /** A string that sorts like the version: used as a DynamoDB sort key. */
 export function versionSortKey(value: string): string {

@@ -1,0 +1,144 @@
+/**
+ * `npm run bench` — prints the figures issue #2 sets targets for:
+ * bundle size and cold module load per function, registrations per second on the
+ * local stack at concurrency 1 and 20, DynamoDB write units and Step Functions state
+ * transitions per registration, and how long `npm start` takes to be ready.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { startDynamoDbLocal } from '../local/dynamodb.ts';
+import { freePort } from '../local/ports.ts';
+import { ROOT, startLocalStack } from '../local/stack.ts';
+import { measureBundles } from './bundles.ts';
+
+const TARGETS = { bundleKb: 250, loadMs: 150, writeUnits: 8, transitions: 6, startSeconds: 15 };
+const mark = (ok: boolean) => (ok ? 'ok ' : 'OVER');
+
+console.log('== Function bundles (esbuild metafile; @aws-sdk/* provided by the nodejs24.x runtime) ==');
+const bundles = await measureBundles(ROOT);
+console.log('function              size (KB)   module load, median of 10 fresh processes (ms)');
+for (const b of bundles)
+  console.log(
+    `${b.name.padEnd(20)}  ${(b.bytes / 1024).toFixed(1).padStart(8)} ${mark(b.bytes / 1024 <= TARGETS.bundleKb)}  ${b.loadMsMedian.toFixed(1).padStart(8)} ${mark(b.loadMsMedian <= TARGETS.loadMs)}`,
+  );
+
+interface CapacityEntry {
+  CapacityUnits?: number;
+  Table?: { CapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+}
+
+const dynamodb = await startDynamoDbLocal({ port: 0, dbPath: null });
+const stack = await startLocalStack({
+  port: 0,
+  sesPort: 0,
+  dynamodb: { endpoint: dynamodb.endpoint },
+  inMemory: true,
+  tableName: `bench-${randomUUID()}`,
+});
+process.env.LOG_LEVEL = 'ERROR';
+// The handlers' own client, imported after the stack set the environment (as a cold start would).
+const { documentClient } = await import('../functions/shared/aws.ts');
+// Count every DynamoDB unit the handlers consume, by asking for it on each call.
+const consumed = { tableWrite: 0, indexWrite: 0, read: 0 };
+documentClient.middlewareStack.add(
+  (next, context) => async (args) => {
+    (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
+    const result = await next(args);
+    const isWrite = /Put|Update|Delete|TransactWrite|BatchWrite/.test(context.commandName ?? '');
+    const list = ([] as CapacityEntry[]).concat((result.output as { ConsumedCapacity?: CapacityEntry[] }).ConsumedCapacity ?? []);
+    for (const c of list) {
+      const table = c.Table?.CapacityUnits ?? c.CapacityUnits ?? 0;
+      const indexes = Object.values(c.GlobalSecondaryIndexes ?? {}).reduce((sum, i) => sum + (i.CapacityUnits ?? 0), 0);
+      if (isWrite) {
+        consumed.tableWrite += table;
+        consumed.indexWrite += indexes;
+      } else consumed.read += table + indexes;
+    }
+    return result;
+  },
+  { step: 'initialize', name: 'benchConsumedCapacity' },
+);
+
+
+let serial = 0;
+const body = () => {
+  serial++;
+  const n = String(10_000_000 + serial);
+  return {
+    certificateNumber: `${n}-${String(1_000_000 + serial)}`,
+    salesOrderNumber: n,
+    tier: 'ESSENTIAL',
+    term: { start: '2026-01-01', end: '2026-12-31' },
+    company: { name: 'Acme SA', address: '1 rue X, Paris', phone: '+33 1 23 45 67 89' },
+    primaryContact: { name: 'Marie Curie', email: `c${serial}@acme.example`, language: 'fr' },
+    products: [
+      { serialNumber: `M${String(1_000_000_000 + serial)}`, supportIdentifier: `1234-5678-${String(serial % 10000).padStart(4, '0')}`, product: 'Backup Exec', version: '12.0' },
+    ],
+  };
+};
+async function register(): Promise<void> {
+  const res = await fetch(`${stack.apiUrl}/registrations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body()),
+  });
+  if (res.status !== 201) throw new Error(`registration answered ${res.status}: ${await res.text()}`);
+}
+
+console.log('\n== Registrations on the local stack (HTTP → Express workflow → DynamoDB Local; email delivered) ==');
+for (const [concurrency, total] of [
+  [1, 150],
+  [20, 400],
+] as const) {
+  const before = { ...consumed };
+  const executionsBefore = stack.stepFunctions.list().length;
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next++;
+        await register();
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await stack.stepFunctions.idle();
+  const executions = stack.stepFunctions.list().slice(executionsBefore);
+  const transitions = executions.reduce((sum, e) => sum + e.stateTransitions, 0) / total;
+  const tableWrites = (consumed.tableWrite - before.tableWrite) / total;
+  const indexWrites = (consumed.indexWrite - before.indexWrite) / total;
+  console.log(
+    `concurrency ${String(concurrency).padStart(2)}: ${(total / seconds).toFixed(1).padStart(6)} registrations/s (${total} in ${seconds.toFixed(2)} s)`,
+  );
+  console.log(
+    `   per registration: ${tableWrites.toFixed(2)} table write units ${mark(tableWrites <= TARGETS.writeUnits)} (+ ${indexWrites.toFixed(2)} index write units), ` +
+      `${((consumed.read - before.read) / total).toFixed(2)} read units, ${transitions.toFixed(2)} state transitions ${mark(transitions <= TARGETS.transitions)}`,
+  );
+}
+await stack.stop();
+await dynamodb.stop();
+
+console.log('\n== npm start (in memory) until GET /health answers ==');
+const ports = { PORT: await freePort(), SES_PORT: await freePort(), DYNAMODB_PORT: await freePort() };
+const startedAt = performance.now();
+const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'local/start.ts'), '--in-memory'], {
+  env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) },
+  stdio: 'ignore',
+});
+let ready = -1;
+while (performance.now() - startedAt < 60_000) {
+  try {
+    if ((await fetch(`http://127.0.0.1:${ports.PORT}/health`)).status === 200) {
+      ready = (performance.now() - startedAt) / 1000;
+      break;
+    }
+  } catch {}
+  await new Promise((r) => setTimeout(r, 50));
+}
+child.kill('SIGINT');
+await new Promise((r) => child.once('exit', r));
+console.log(`ready in ${ready.toFixed(1)} s ${mark(ready > 0 && ready <= TARGETS.startSeconds)}`);
+process.exit(0);
