@@ -5,11 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BuildOptions } from 'esbuild';
 import { build } from 'esbuild';
 import { TASK_FUNCTIONS } from '../functions/catalog.ts';
 import { ROUTES } from '../functions/http/routes.ts';
-
-import type { BuildOptions } from 'esbuild';
 
 export const BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
@@ -40,7 +39,12 @@ export async function measureBundles(root: string, runs = 10): Promise<BundleFig
   const figures: BundleFigure[] = [];
   for (const [name, entry] of entries) {
     const outfile = join(outDir, `${name}.mjs`);
-    const result = await build({ ...BUNDLE_OPTIONS, entryPoints: [join(root, entry)], outfile, logLevel: 'error' });
+    const result = await build({
+      ...BUNDLE_OPTIONS,
+      entryPoints: [join(root, entry)],
+      outfile,
+      logLevel: 'error',
+    });
     const bytes = Object.values(result.metafile!.outputs).reduce((sum, o) => sum + o.bytes, 0);
     const loadMsRuns = Array.from({ length: runs }, () => loadOnce(outfile));
     figures.push({ name, bytes, loadMsRuns, loadMsMedian: median(loadMsRuns) });

@@ -47,10 +47,15 @@ documentClient.middlewareStack.add(
     (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
     const result = await next(args);
     const isWrite = /Put|Update|Delete|TransactWrite|BatchWrite/.test(context.commandName ?? '');
-    const list = ([] as CapacityEntry[]).concat((result.output as { ConsumedCapacity?: CapacityEntry[] }).ConsumedCapacity ?? []);
+    const list = ([] as CapacityEntry[]).concat(
+      (result.output as { ConsumedCapacity?: CapacityEntry[] }).ConsumedCapacity ?? [],
+    );
     for (const c of list) {
       const table = c.Table?.CapacityUnits ?? c.CapacityUnits ?? 0;
-      const indexes = Object.values(c.GlobalSecondaryIndexes ?? {}).reduce((sum, i) => sum + (i.CapacityUnits ?? 0), 0);
+      const indexes = Object.values(c.GlobalSecondaryIndexes ?? {}).reduce(
+        (sum, i) => sum + (i.CapacityUnits ?? 0),
+        0,
+      );
       if (isWrite) {
         consumed.tableWrite += table;
         consumed.indexWrite += indexes;
@@ -60,7 +65,6 @@ documentClient.middlewareStack.add(
   },
   { step: 'initialize', name: 'benchConsumedCapacity' },
 );
-
 
 let serial = 0;
 const body = () => {
@@ -74,7 +78,12 @@ const body = () => {
     company: { name: 'Acme SA', address: '1 rue X, Paris', phone: '+33 1 23 45 67 89' },
     primaryContact: { name: 'Marie Curie', email: `c${serial}@acme.example`, language: 'fr' },
     products: [
-      { serialNumber: `M${String(1_000_000_000 + serial)}`, supportIdentifier: `1234-5678-${String(serial % 10000).padStart(4, '0')}`, product: 'Backup Exec', version: '12.0' },
+      {
+        serialNumber: `M${String(1_000_000_000 + serial)}`,
+        supportIdentifier: `1234-5678-${String(serial % 10000).padStart(4, '0')}`,
+        product: 'Backup Exec',
+        version: '12.0',
+      },
     ],
   };
 };
@@ -87,7 +96,9 @@ async function register(): Promise<void> {
   if (res.status !== 201) throw new Error(`registration answered ${res.status}: ${await res.text()}`);
 }
 
-console.log('\n== Registrations on the local stack (HTTP → Express workflow → DynamoDB Local; email delivered) ==');
+console.log(
+  '\n== Registrations on the local stack (HTTP → Express workflow → DynamoDB Local; email delivered) ==',
+);
 for (const [concurrency, total] of [
   [1, 150],
   [20, 400],
@@ -124,10 +135,14 @@ await dynamodb.stop();
 console.log('\n== npm start (in memory) until GET /health answers ==');
 const ports = { PORT: await freePort(), SES_PORT: await freePort(), DYNAMODB_PORT: await freePort() };
 const startedAt = performance.now();
-const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'local/start.ts'), '--in-memory'], {
-  env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) },
-  stdio: 'ignore',
-});
+const child = spawn(
+  process.execPath,
+  [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'local/start.ts'), '--in-memory'],
+  {
+    env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) },
+    stdio: 'ignore',
+  },
+);
 let ready = -1;
 while (performance.now() - startedAt < 60_000) {
   try {

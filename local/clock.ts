@@ -31,7 +31,9 @@ export class LocalClock {
   }
 
   /** Moves to `target` (never back) and runs what became due. Serialised: one move at a time. */
-  async moveTo(target: Date): Promise<{ now: string; ran: Array<{ job: string; day: string; result: unknown }> }> {
+  async moveTo(
+    target: Date,
+  ): Promise<{ now: string; ran: Array<{ job: string; day: string; result: unknown }> }> {
     const step = this.moving.then(() => this.move(target));
     this.moving = step.catch(() => undefined);
     return step;
@@ -54,6 +56,7 @@ export class LocalClock {
   }
 
   private save(): void {
-    if (this.statePath) writeFileSync(this.statePath, JSON.stringify({ offsetMs: this.offsetMs, lastDay: this.lastDay }));
+    if (this.statePath)
+      writeFileSync(this.statePath, JSON.stringify({ offsetMs: this.offsetMs, lastDay: this.lastDay }));
   }
 }

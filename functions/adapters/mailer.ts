@@ -3,7 +3,7 @@
  * failures that will pass (throttling, outage) from those that will not (a rejected
  * address), because the first are retried by the workflow and the second are recorded.
  */
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 
 export interface TemplatedEmail {
   to: string;
@@ -33,7 +33,8 @@ export interface MailerConfig {
   configurationSet?: string;
 }
 
-export const templateName = (prefix: string, template: string, language: string) => `${prefix}${template}-${language}`;
+export const templateName = (prefix: string, template: string, language: string) =>
+  `${prefix}${template}-${language}`;
 
 export class Mailer {
   constructor(

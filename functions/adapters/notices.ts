@@ -1,7 +1,7 @@
 /**
  * Notice delivery state, on whichever item owns the notice (its `notice` attribute).
  */
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Notice } from '../core/notices.ts';
 
 export interface NoticeKey {
@@ -17,7 +17,12 @@ export class NoticeStore {
 
   async get(key: NoticeKey): Promise<Notice | null> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ProjectionExpression: 'notice' }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: key,
+        ConsistentRead: true,
+        ProjectionExpression: 'notice',
+      }),
     );
     return (out.Item?.notice as Notice | undefined) ?? null;
   }
@@ -44,10 +49,16 @@ export class NoticeStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: 'SET notice.#status = :undeliverable, notice.failure = :failure, notice.failedAt = :at',
+          UpdateExpression:
+            'SET notice.#status = :undeliverable, notice.failure = :failure, notice.failedAt = :at',
           ConditionExpression: 'notice.#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':undeliverable': 'UNDELIVERABLE', ':pending': 'PENDING', ':failure': failure, ':at': at },
+          ExpressionAttributeValues: {
+            ':undeliverable': 'UNDELIVERABLE',
+            ':pending': 'PENDING',
+            ':failure': failure,
+            ':at': at,
+          },
         }),
       )
       .catch(ignoreConditionFailure);

@@ -5,10 +5,10 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
   BatchGetCommand,
+  type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
-  type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { CoverageTerm } from '../core/coverage.ts';
 import type { Notice } from '../core/notices.ts';
@@ -42,7 +42,11 @@ export class RegistrationStore {
 
   async getCertificate(certificateNumber: string): Promise<CertificateRecord | null> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.certificate(certificateNumber), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.certificate(certificateNumber),
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? (strip(out.Item) as unknown as CertificateRecord) : null;
   }
@@ -56,7 +60,10 @@ export class RegistrationStore {
 
   /** Everything `decideRegistration` looks at, read strongly consistent. */
   async loadContext(certificateNumber: string, serialNumbers: string[]): Promise<RegistrationContext> {
-    const items = await this.batchGet([keys.certificate(certificateNumber), ...serialNumbers.map(keys.serial)], false);
+    const items = await this.batchGet(
+      [keys.certificate(certificateNumber), ...serialNumbers.map(keys.serial)],
+      false,
+    );
     const certificate = items.find((i) => i.SK === 'CERTIFICATE');
     const serials = items.filter((i) => i.SK === 'SERIAL').map(strip) as unknown as RegisteredSerial[];
     const roots = [...new Set(serials.map((s) => s.contactsCertificate))];
@@ -64,7 +71,11 @@ export class RegistrationStore {
     const primaryContactOf = Object.fromEntries(
       rootItems.map((c) => [c.certificateNumber as string, c.primaryContactId as string]),
     );
-    return { certificate: certificate ? (strip(certificate) as unknown as CertificateRecord) : null, serials, primaryContactOf };
+    return {
+      certificate: certificate ? (strip(certificate) as unknown as CertificateRecord) : null,
+      serials,
+      primaryContactOf,
+    };
   }
 
   async getSerials(serialNumbers: string[]): Promise<RegisteredSerial[]> {
@@ -80,7 +91,10 @@ export class RegistrationStore {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.certificate(certificateNumber).PK, ':prefix': keys.auditPrefix },
+        ExpressionAttributeValues: {
+          ':pk': keys.certificate(certificateNumber).PK,
+          ':prefix': keys.auditPrefix,
+        },
       }),
     );
     return (out.Items ?? []).map(strip);
@@ -100,7 +114,8 @@ export class RegistrationStore {
     for (const serial of decision.newSerials) items.push(this.putNew(serialItem(serial)));
     if (decision.kind === 'RENEW') {
       for (const { serial, term } of decision.extendedSerials) items.push(this.extendCoverage(serial, term));
-      for (const renewed of certificate.renewalOf) items.push(this.stopReminders(renewed, certificate.certificateNumber));
+      for (const renewed of certificate.renewalOf)
+        items.push(this.stopReminders(renewed, certificate.certificateNumber));
     }
     return this.db.send(
       new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'INDEXES' }),
@@ -108,7 +123,9 @@ export class RegistrationStore {
   }
 
   private putNew(item: Record<string, unknown>): TransactItem {
-    return { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' } };
+    return {
+      Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' },
+    };
   }
 
   /** Append the renewal's term, once: the certificate number guards against a second append. */
@@ -148,7 +165,9 @@ export class RegistrationStore {
     const found: Array<Record<string, unknown>> = [];
     // BatchGetItem takes 100 keys and may return some unprocessed under throttling.
     for (let i = 0; i < keyList.length; i += 100) {
-      let request: Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead: boolean }> | undefined = {
+      let request:
+        | Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead: boolean }>
+        | undefined = {
         [this.tableName]: { Keys: keyList.slice(i, i + 100), ConsistentRead: true },
       };
       for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
@@ -166,7 +185,9 @@ export class RegistrationStore {
 function certificateItem(c: RegisteredCertificate, contactIds: string[]): Record<string, unknown> {
   return {
     ...keys.certificate(c.certificateNumber),
-    ...(c.nextReminder ? keys.dueIndex(c.nextReminder.on, 'REMINDER', `${c.certificateNumber}#${c.nextReminder.offset}`) : {}),
+    ...(c.nextReminder
+      ? keys.dueIndex(c.nextReminder.on, 'REMINDER', `${c.certificateNumber}#${c.nextReminder.offset}`)
+      : {}),
     type: 'Certificate',
     ...c,
     contactIds,

@@ -54,7 +54,10 @@ export const keys = {
     SK: `UPGRADE#${product}#${versionKey}`,
   }),
   /** A release (version and GA date) of a product. */
-  release: (product: string, versionKey: string) => ({ PK: `PRODUCT#${product}`, SK: `RELEASE#${versionKey}` }),
+  release: (product: string, versionKey: string) => ({
+    PK: `PRODUCT#${product}`,
+    SK: `RELEASE#${versionKey}`,
+  }),
   /** A major version's lifecycle: milestones and phase. History entries sort after it. */
   lifecycle: (product: string, major: number) => ({ PK: `PRODUCT#${product}`, SK: `MAJOR#${pad(major, 4)}` }),
   lifecycleEvent: (product: string, major: number, at: string) => ({

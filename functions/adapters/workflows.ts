@@ -2,7 +2,7 @@
  * Starting state machines. Registration runs as an Express workflow, synchronously,
  * so the API can answer with the Contact ID; delivery is a Standard workflow it starts.
  */
-import { StartSyncExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { type SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 
 export class WorkflowFailed extends Error {
   override readonly name = 'WorkflowFailed';
@@ -23,7 +23,9 @@ export class SyncWorkflow<I, O> {
       }),
     );
     if (out.status !== 'SUCCEEDED' || out.output === undefined)
-      throw new WorkflowFailed(`${out.executionArn ?? 'execution'} ended ${out.status}: ${out.error ?? ''} ${out.cause ?? ''}`);
+      throw new WorkflowFailed(
+        `${out.executionArn ?? 'execution'} ended ${out.status}: ${out.error ?? ''} ${out.cause ?? ''}`,
+      );
     return JSON.parse(out.output) as O;
   }
 }

@@ -2,20 +2,34 @@
  * The identifiers printed on a license certificate (DOMAIN.md), as zod schemas.
  * Everything that enters the system is parsed by these before anything is stored.
  */
-import * as z from './zod.ts';
-import { isValidContactId } from './contact-id.ts';
 
-export const CertificateNumber = z.string().check(z.regex(/^\d{8}-\d{7}$/, 'a certificate number is 8 digits, a dash and 7 digits, like 12345678-1234567'));
-export const SalesOrderNumber = z.string().check(z.regex(/^\d{8}$/, 'a sales order number is 8 digits, like 12345678'));
-export const SerialNumber = z.string().check(z.regex(/^M\d{10}$/, 'a serial number is M and 10 digits, like M1234567890'));
-export const SupportIdentifier = z.string().check(z.regex(/^\d{4}-\d{4}-\d{4}$/, 'a support identifier is 4-4-4 digits, like 1234-5678-1234'));
+import { isValidContactId } from './contact-id.ts';
+import * as z from './zod.ts';
+
+export const CertificateNumber = z
+  .string()
+  .check(
+    z.regex(/^\d{8}-\d{7}$/, 'a certificate number is 8 digits, a dash and 7 digits, like 12345678-1234567'),
+  );
+export const SalesOrderNumber = z
+  .string()
+  .check(z.regex(/^\d{8}$/, 'a sales order number is 8 digits, like 12345678'));
+export const SerialNumber = z
+  .string()
+  .check(z.regex(/^M\d{10}$/, 'a serial number is M and 10 digits, like M1234567890'));
+export const SupportIdentifier = z
+  .string()
+  .check(z.regex(/^\d{4}-\d{4}-\d{4}$/, 'a support identifier is 4-4-4 digits, like 1234-5678-1234'));
 export const ContactId = z
   .string()
   .check(z.refine(isValidContactId, 'a Contact ID is 10 digits ending in a Luhn check digit'));
 
-export const Tier = z.enum(['BASIC', 'ESSENTIAL', 'BCS_REMOTE', 'BCS_DATACENTER', 'BCS_NATIONAL', 'BCS_GLOBAL'], {
-  error: 'tier is one of BASIC, ESSENTIAL, BCS_REMOTE, BCS_DATACENTER, BCS_NATIONAL, BCS_GLOBAL',
-});
+export const Tier = z.enum(
+  ['BASIC', 'ESSENTIAL', 'BCS_REMOTE', 'BCS_DATACENTER', 'BCS_NATIONAL', 'BCS_GLOBAL'],
+  {
+    error: 'tier is one of BASIC, ESSENTIAL, BCS_REMOTE, BCS_DATACENTER, BCS_NATIONAL, BCS_GLOBAL',
+  },
+);
 export type Tier = z.infer<typeof Tier>;
 
 /** Languages we hold email templates for. */
@@ -41,29 +55,31 @@ export function isCalendarDate(value: string): boolean {
  * no CR/LF or other control characters (header injection), sane lengths (RFC 5321).
  */
 export const EmailAddress = z.pipe(
-  z
-    .string()
-    .check(
-      z.maxLength(254, 'an email address has at most 254 characters'),
-      z.refine((v) => !/[\p{Cc}\s<>,;"'\\]/u.test(v), 'an email address holds one address, with no spaces or line breaks'),
+  z.string().check(
+    z.maxLength(254, 'an email address has at most 254 characters'),
+    z.refine(
+      (v) => !/[\p{Cc}\s<>,;"'\\]/u.test(v),
+      'an email address holds one address, with no spaces or line breaks',
     ),
+  ),
   z.email({ error: 'not a valid email address' }),
 );
 
 /** Free text that ends up in emails and records: no control characters, bounded. */
 export const Text = (max: number) =>
-  z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(1, 'must not be empty'),
-      z.maxLength(max, `must be at most ${max} characters`),
-      z.refine((v) => !/\p{Cc}/u.test(v), 'must not contain control characters or line breaks'),
-    );
+  z.string().check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(max, `must be at most ${max} characters`),
+    z.refine((v) => !/\p{Cc}/u.test(v), 'must not contain control characters or line breaks'),
+  );
 
 export const PhoneNumber = z
   .string()
   .check(
     z.trim(),
-    z.regex(/^\+?[0-9 ().-]{4,30}$/, 'a phone number holds digits, spaces, dots, dashes, brackets and an optional leading +'),
+    z.regex(
+      /^\+?[0-9 ().-]{4,30}$/,
+      'a phone number holds digits, spaces, dots, dashes, brackets and an optional leading +',
+    ),
   );

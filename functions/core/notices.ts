@@ -23,7 +23,11 @@ export interface Notice {
   failure?: string;
 }
 
-export function contactIdIssuedNotice(contact: Contact, certificate: RegisteredCertificate, at: string): Notice {
+export function contactIdIssuedNotice(
+  contact: Contact,
+  certificate: RegisteredCertificate,
+  at: string,
+): Notice {
   return {
     id: `contact-id-${contact.contactId}`,
     kind: 'CONTACT_ID_ISSUED',

@@ -7,7 +7,6 @@
  * This module is the "decide" part: pure, time passed in.
  */
 import { createHash } from 'node:crypto';
-import * as z from './zod.ts';
 import type { CoverageTerm } from './coverage.ts';
 import { Conflict, RuleViolation } from './errors.ts';
 import {
@@ -22,8 +21,9 @@ import {
   Text,
   Tier,
 } from './identifiers.ts';
-import { nextReminder, offsetsFor, type DueReminder, type ReminderOffsets } from './reminders.ts';
+import { type DueReminder, nextReminder, offsetsFor, type ReminderOffsets } from './reminders.ts';
 import { VersionString } from './versions.ts';
+import * as z from './zod.ts';
 
 /** Longest term we accept: a typo in a year (2062 for 2026) should not pass silently. */
 export const MAX_TERM_DAYS = 5 * 366;
@@ -60,12 +60,19 @@ export const RegistrationRequest = z.strictObject({
   }),
   products: z.array(CertificateProduct).check(
     z.minLength(1, 'a certificate covers at least one product'),
-    z.maxLength(MAX_PRODUCTS_PER_CERTIFICATE, `a certificate covers at most ${MAX_PRODUCTS_PER_CERTIFICATE} products`),
+    z.maxLength(
+      MAX_PRODUCTS_PER_CERTIFICATE,
+      `a certificate covers at most ${MAX_PRODUCTS_PER_CERTIFICATE} products`,
+    ),
     z.superRefine((products, ctx) => {
       const seen = new Set<string>();
       products.forEach((p, i) => {
         if (seen.has(p.serialNumber))
-          ctx.addIssue({ code: 'custom', path: [i, 'serialNumber'], message: `serial ${p.serialNumber} is listed twice` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'serialNumber'],
+            message: `serial ${p.serialNumber} is listed twice`,
+          });
         seen.add(p.serialNumber);
       });
     }),
@@ -79,7 +86,10 @@ export interface RegisteredCertificate {
   tier: RegistrationRequest['tier'];
   term: { start: string; end: string };
   company: RegistrationRequest['company'];
-  products: Array<Required<Pick<RegistrationRequest['products'][number], 'productLine'>> & RegistrationRequest['products'][number]>;
+  products: Array<
+    Required<Pick<RegistrationRequest['products'][number], 'productLine'>> &
+      RegistrationRequest['products'][number]
+  >;
   /** The certificate whose contacts serve this one: itself, or the first registration of a renewed serial. */
   contactsCertificate: string;
   primaryContactId: string;
@@ -179,7 +189,8 @@ export function decideRegistration(
   const { certificateNumber } = request;
 
   if (context.certificate) {
-    if (context.certificate.fingerprint === fingerprint) return { kind: 'REPLAY', certificate: context.certificate };
+    if (context.certificate.fingerprint === fingerprint)
+      return { kind: 'REPLAY', certificate: context.certificate };
     throw new Conflict(
       `certificate ${certificateNumber} is already registered with other content; a changed certificate needs a new certificate number`,
     );
@@ -215,7 +226,9 @@ export function decideRegistration(
   const today = registeredAt.slice(0, 10);
   const contactsCertificate = roots[0] ?? certificateNumber;
   const isRenewal = roots.length === 1;
-  const primaryContactId = isRenewal ? context.primaryContactOf[contactsCertificate] : options.candidateContactId;
+  const primaryContactId = isRenewal
+    ? context.primaryContactOf[contactsCertificate]
+    : options.candidateContactId;
   if (!primaryContactId) throw new Error(`no primary contact known for certificate ${contactsCertificate}`);
 
   const term: CoverageTerm = {

@@ -22,7 +22,9 @@ export interface DueReminder {
 
 /** Every reminder of a term, earliest first. */
 export function reminderSchedule(termEnd: string, offsets: readonly number[]): DueReminder[] {
-  return offsets.map((offset) => ({ offset, on: addDays(termEnd, -offset) })).sort((a, b) => (a.on < b.on ? -1 : 1));
+  return offsets
+    .map((offset) => ({ offset, on: addDays(termEnd, -offset) }))
+    .sort((a, b) => (a.on < b.on ? -1 : 1));
 }
 
 /** The first reminder due on or after `today`, or null when none is left. */

@@ -53,7 +53,10 @@ export const OFFERINGS: Record<Tier, Offering> = {
     responseTargets: {
       severity1: { initialResponse: '30 minutes', restoreService: '8 hours', solution: '8 days' },
       severity2: { initialResponse: '2 hours', solution: '10 days' },
-      severity3: { initialResponse: 'within 24 hours, business days', solution: '20 business days or next update' },
+      severity3: {
+        initialResponse: 'within 24 hours, business days',
+        solution: '20 business days or next update',
+      },
       severity4: { initialResponse: 'next business day', solution: 'next product update' },
     },
   },

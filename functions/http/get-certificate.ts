@@ -3,13 +3,13 @@
  * emails), each product's coverage on today's date, and the audit trail.
  */
 import middy from '@middy/core';
+import { RegistrationStore } from '../adapters/registrations.ts';
 import { dayOf } from '../core/calendar.ts';
 import { summarizeCoverage } from '../core/coverage.ts';
 import { NotFound } from '../core/errors.ts';
 import { CertificateNumber } from '../core/identifiers.ts';
 import { maskEmail } from '../core/registration.ts';
 import { parseOrThrow } from '../core/validation.ts';
-import { RegistrationStore } from '../adapters/registrations.ts';
 import { documentClient } from '../shared/aws.ts';
 import { now } from '../shared/clock.ts';
 import { requireEnv } from '../shared/env.ts';
@@ -78,7 +78,10 @@ export function makeGetCertificate(store: RegistrationStore) {
           action: certificate.renewalOf.length ? 'CERTIFICATE_RENEWED' : 'CERTIFICATE_REGISTERED',
           requestId: certificate.requestId,
         },
-        ...auditEvents.map((e) => ({ ...e, email: typeof e.email === 'string' ? maskEmail(e.email) : undefined })),
+        ...auditEvents.map((e) => ({
+          ...e,
+          email: typeof e.email === 'string' ? maskEmail(e.email) : undefined,
+        })),
       ],
     });
   };

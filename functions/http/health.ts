@@ -2,4 +2,5 @@
 import { now } from '../shared/clock.ts';
 import { type HttpResult, json } from './http.ts';
 
-export const handler = async (): Promise<HttpResult> => json(200, { status: 'ok', time: now().toISOString() });
+export const handler = async (): Promise<HttpResult> =>
+  json(200, { status: 'ok', time: now().toISOString() });

@@ -3,7 +3,11 @@
  * Business code throws DomainErrors; `problemJson()` turns them into RFC 9457 answers.
  */
 import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResultV2,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
 import { DomainError, InvalidInput, PayloadTooLarge, UnsupportedMediaType } from '../core/errors.ts';
 import { logger } from '../shared/logger.ts';
 
@@ -36,8 +40,15 @@ export function problem(
 }
 
 export function problemFromError(error: DomainError, instance?: string): HttpResult {
-  const errors = 'errors' in error && Array.isArray(error.errors) && error.errors.length ? { errors: error.errors } : {};
-  return problem(error.status, error.title, error.message, { ...errors, ...(instance ? { instance } : {}) }, error.type);
+  const errors =
+    'errors' in error && Array.isArray(error.errors) && error.errors.length ? { errors: error.errors } : {};
+  return problem(
+    error.status,
+    error.title,
+    error.message,
+    { ...errors, ...(instance ? { instance } : {}) },
+    error.type,
+  );
 }
 
 /** The JSON body of a request: checked for media type, size and syntax. */
@@ -68,9 +79,14 @@ export function problemJson(): MiddlewareObj<HttpEvent, APIGatewayProxyResultV2>
         return;
       }
       logger.error('unhandled error', { error: error as Error });
-      request.response = problem(500, 'Internal error', 'the request could not be completed; it is safe to retry it', {
-        ...(instance ? { instance } : {}),
-      });
+      request.response = problem(
+        500,
+        'Internal error',
+        'the request could not be completed; it is safe to retry it',
+        {
+          ...(instance ? { instance } : {}),
+        },
+      );
     },
   };
 }

@@ -4,14 +4,14 @@
  * (the same registration again) or the workflow's refusal as problem+json.
  */
 import middy from '@middy/core';
-import { DomainError, RuleViolation, Conflict, InvalidInput } from '../core/errors.ts';
+import { SyncWorkflow } from '../adapters/workflows.ts';
+import { Conflict, type DomainError, InvalidInput, RuleViolation } from '../core/errors.ts';
 import { RegistrationRequest } from '../core/registration.ts';
 import { parseOrThrow } from '../core/validation.ts';
-import { SyncWorkflow } from '../adapters/workflows.ts';
+import type { RecordRegistrationInput, RecordRegistrationOutput } from '../record-registration/handler.ts';
 import { sfnClient } from '../shared/aws.ts';
 import { now } from '../shared/clock.ts';
 import { requireEnv } from '../shared/env.ts';
-import type { RecordRegistrationInput, RecordRegistrationOutput } from '../record-registration/handler.ts';
 import { type HttpEvent, type HttpResult, json, jsonBody, problemJson } from './http.ts';
 
 type Register = (input: RecordRegistrationInput) => Promise<RecordRegistrationOutput>;

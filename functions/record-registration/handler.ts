@@ -7,16 +7,16 @@
  * the transaction; we reload and decide again, so the loser replays the winner.
  */
 import { randomInt } from 'node:crypto';
+import { RegistrationStore } from '../adapters/registrations.ts';
+import { keys } from '../adapters/table-design.ts';
 import { generateContactId } from '../core/contact-id.ts';
 import { DomainError, InvalidInput } from '../core/errors.ts';
 import { contactIdIssuedNotice } from '../core/notices.ts';
-import { decideRegistration, RegistrationRequest, type RegistrationDecision } from '../core/registration.ts';
-import { RegistrationStore } from '../adapters/registrations.ts';
-import { keys } from '../adapters/table-design.ts';
+import { decideRegistration, type RegistrationDecision, RegistrationRequest } from '../core/registration.ts';
+import { issuesOf } from '../core/validation.ts';
 import { documentClient } from '../shared/aws.ts';
 import { requireEnv } from '../shared/env.ts';
 import { logger } from '../shared/logger.ts';
-import { issuesOf } from '../core/validation.ts';
 
 export interface RecordRegistrationInput {
   request: unknown;
@@ -45,7 +45,8 @@ const MAX_ATTEMPTS = 6;
 export function makeRecordRegistration(store: RegistrationStore, random = randomInt) {
   return async (input: RecordRegistrationInput): Promise<RecordRegistrationOutput> => {
     const parsed = RegistrationRequest.safeParse(input.request);
-    if (!parsed.success) return refused(new InvalidInput('the registration is malformed', issuesOf(parsed.error)));
+    if (!parsed.success)
+      return refused(new InvalidInput('the registration is malformed', issuesOf(parsed.error)));
     const request = parsed.data;
     const serialNumbers = request.products.map((p) => p.serialNumber);
 
@@ -66,7 +67,9 @@ export function makeRecordRegistration(store: RegistrationStore, random = random
       if (decision.kind === 'REPLAY') {
         const { certificate } = decision;
         const contact = await store.getContact(certificate.primaryContactId);
-        const owed = contact?.certificateNumber === certificate.certificateNumber && contact.notice?.status === 'PENDING';
+        const owed =
+          contact?.certificateNumber === certificate.certificateNumber &&
+          contact.notice?.status === 'PENDING';
         return {
           outcome: 'REPLAYED',
           certificateNumber: certificate.certificateNumber,
@@ -98,10 +101,15 @@ export function makeRecordRegistration(store: RegistrationStore, random = random
         };
       } catch (error) {
         if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
-        logger.info('registration lost a race; deciding again', { attempt, certificateNumber: request.certificateNumber });
+        logger.info('registration lost a race; deciding again', {
+          attempt,
+          certificateNumber: request.certificateNumber,
+        });
       }
     }
-    throw new RegistrationContention(`certificate ${request.certificateNumber}: still contended after ${MAX_ATTEMPTS} attempts`);
+    throw new RegistrationContention(
+      `certificate ${request.certificateNumber}: still contended after ${MAX_ATTEMPTS} attempts`,
+    );
   };
 }
 
@@ -117,9 +125,13 @@ function refused(error: DomainError): RecordRegistrationOutput {
       status: error.status,
       name: error.name,
       detail: error.message,
-      ...('errors' in error && Array.isArray(error.errors) && error.errors.length ? { errors: error.errors } : {}),
+      ...('errors' in error && Array.isArray(error.errors) && error.errors.length
+        ? { errors: error.errors }
+        : {}),
     },
   };
 }
 
-export const handler = makeRecordRegistration(new RegistrationStore(documentClient, requireEnv('TABLE_NAME')));
+export const handler = makeRecordRegistration(
+  new RegistrationStore(documentClient, requireEnv('TABLE_NAME')),
+);

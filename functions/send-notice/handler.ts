@@ -4,12 +4,13 @@
  * (throttling, SES down) is thrown as NoticeDeliveryDeferred, which the state machine
  * retries with backoff for hours; a rejected address is recorded and not retried.
  */
-import { requireEnv, optionalEnv } from '../shared/env.ts';
+
+import { Mailer, PermanentMailFailure, TransientMailFailure } from '../adapters/mailer.ts';
+import { type NoticeKey, NoticeStore } from '../adapters/notices.ts';
 import { documentClient, sesClient } from '../shared/aws.ts';
 import { now } from '../shared/clock.ts';
+import { optionalEnv, requireEnv } from '../shared/env.ts';
 import { logger } from '../shared/logger.ts';
-import { Mailer, PermanentMailFailure, TransientMailFailure } from '../adapters/mailer.ts';
-import { NoticeStore, type NoticeKey } from '../adapters/notices.ts';
 
 export class NoticeDeliveryDeferred extends Error {
   override readonly name = 'NoticeDeliveryDeferred';
@@ -30,7 +31,8 @@ export function makeSendNotice(notices: NoticeStore, mailer: Mailer, clock: () =
       logger.error('notice not found', { noticeKey: input.noticeKey });
       return { status: 'MISSING' };
     }
-    if (notice.status === 'SENT') return { status: 'ALREADY_SENT', ...(notice.messageId ? { messageId: notice.messageId } : {}) };
+    if (notice.status === 'SENT')
+      return { status: 'ALREADY_SENT', ...(notice.messageId ? { messageId: notice.messageId } : {}) };
     if (notice.status === 'UNDELIVERABLE') return { status: 'UNDELIVERABLE' };
     try {
       const { messageId } = await mailer.send({

@@ -5,9 +5,17 @@
 import type { EmailTemplate } from './index.ts';
 
 const productsText = '{{#each products}}  - {{product}} {{version}} (serial {{serialNumber}})\n{{/each}}';
-const productsHtml = '<ul>{{#each products}}<li>{{product}} {{version}} — serial <code>{{serialNumber}}</code></li>{{/each}}</ul>';
+const productsHtml =
+  '<ul>{{#each products}}<li>{{product}} {{version}} — serial <code>{{serialNumber}}</code></li>{{/each}}</ul>';
 
-const html = (lines: { greeting: string; intro: string; keep: string; covers: string; term: string; footer: string }) =>
+const html = (lines: {
+  greeting: string;
+  intro: string;
+  keep: string;
+  covers: string;
+  term: string;
+  footer: string;
+}) =>
   `<!doctype html><html><body style="font-family:Arial,sans-serif;color:#1a1a1a">
 <p>${lines.greeting}</p>
 <p>${lines.intro}</p>
@@ -37,7 +45,8 @@ This message was sent because you are the primary technical contact on this cert
       greeting: 'Hello {{contactName}},',
       intro: 'Your Contact ID for technical support is:',
       keep: 'Keep it: you need it to open cases by phone and to submit samples.',
-      covers: 'Certificate <b>{{certificateNumber}}</b> (sales order {{salesOrderNumber}}, {{companyName}}) covers:',
+      covers:
+        'Certificate <b>{{certificateNumber}}</b> (sales order {{salesOrderNumber}}, {{companyName}}) covers:',
       term: 'Support term: {{termStart}} to {{termEnd}} ({{tier}}).',
       footer: 'This message was sent because you are the primary technical contact on this certificate.',
     }),
@@ -60,7 +69,8 @@ Vous recevez ce message en tant que contact technique principal de ce certificat
       greeting: 'Bonjour {{contactName}},',
       intro: 'Votre Contact ID pour le support technique est :',
       keep: 'Conservez-le : il vous sera demandé pour ouvrir un incident par téléphone et pour soumettre des échantillons.',
-      covers: 'Le certificat <b>{{certificateNumber}}</b> (commande {{salesOrderNumber}}, {{companyName}}) couvre :',
+      covers:
+        'Le certificat <b>{{certificateNumber}}</b> (commande {{salesOrderNumber}}, {{companyName}}) couvre :',
       term: 'Période de support : du {{termStart}} au {{termEnd}} ({{tier}}).',
       footer: 'Vous recevez ce message en tant que contact technique principal de ce certificat.',
     }),
@@ -83,7 +93,8 @@ ${productsText}
       greeting: 'Здравствуйте, {{contactName}}!',
       intro: 'Ваш Contact ID для обращения в техническую поддержку:',
       keep: 'Сохраните его: он нужен для регистрации обращений по телефону и для отправки образцов.',
-      covers: 'Сертификат <b>{{certificateNumber}}</b> (заказ {{salesOrderNumber}}, {{companyName}}) распространяется на:',
+      covers:
+        'Сертификат <b>{{certificateNumber}}</b> (заказ {{salesOrderNumber}}, {{companyName}}) распространяется на:',
       term: 'Срок поддержки: с {{termStart}} по {{termEnd}} ({{tier}}).',
       footer: 'Вы получили это письмо как основной технический контакт по этому сертификату.',
     }),

@@ -99,7 +99,9 @@ describe('idempotency', () => {
     await settle();
     expect(await stack.emails(body.primaryContact.email)).toHaveLength(1);
     const items = await stack.items();
-    const contacts = items.filter((i) => i.SK?.S === 'CONTACT' && i.certificateNumber?.S === body.certificateNumber);
+    const contacts = items.filter(
+      (i) => i.SK?.S === 'CONTACT' && i.certificateNumber?.S === body.certificateNumber,
+    );
     expect(contacts).toHaveLength(1);
   });
 
@@ -112,7 +114,11 @@ describe('idempotency', () => {
     const res = await stack.post('/registrations', changed);
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(res.body).toMatchObject({ status: 409, title: expect.any(String), detail: expect.stringContaining(body.certificateNumber) });
+    expect(res.body).toMatchObject({
+      status: 409,
+      title: expect.any(String),
+      detail: expect.stringContaining(body.certificateNumber),
+    });
     await settle();
     expect(await stack.items()).toEqual(before);
     expect(await stack.emails(body.primaryContact.email)).toHaveLength(1);
@@ -133,7 +139,11 @@ describe('renewal by certificate', () => {
     };
     const res = await stack.post('/registrations', renewal);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ outcome: 'RENEWED', contactId: created.body.contactId, renewalOf: [original.certificateNumber] });
+    expect(res.body).toMatchObject({
+      outcome: 'RENEWED',
+      contactId: created.body.contactId,
+      renewalOf: [original.certificateNumber],
+    });
     await settle();
     expect(await stack.emails(original.primaryContact.email)).toHaveLength(1);
 
@@ -151,7 +161,9 @@ describe('renewal by certificate', () => {
     // The renewal replayed is still one renewal.
     const again = await stack.post('/registrations', renewal);
     expect(again.status).toBe(200);
-    const serial = (await stack.items()).find((i) => i.PK?.S === `SERIAL#${original.products[0]!.serialNumber}`);
+    const serial = (await stack.items()).find(
+      (i) => i.PK?.S === `SERIAL#${original.products[0]!.serialNumber}`,
+    );
     expect(serial?.terms?.L).toHaveLength(2);
   });
 
@@ -166,7 +178,10 @@ describe('renewal by certificate', () => {
     const res = await stack.post('/registrations', wrong);
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([
-      { path: 'products.0.supportIdentifier', message: expect.stringContaining(original.products[0]!.serialNumber) },
+      {
+        path: 'products.0.supportIdentifier',
+        message: expect.stringContaining(original.products[0]!.serialNumber),
+      },
     ]);
     expect(await stack.items()).toEqual(before);
     expect(await stack.emails(wrong.primaryContact.email)).toHaveLength(0);
@@ -185,27 +200,77 @@ describe('bad input is refused with problem+json, nothing stored and no email', 
     return body;
   };
   const cases: Array<[string, unknown, number, string?]> = [
-    ['certificate number without dash', withField('certificateNumber', '123456781234567'), 400, 'certificateNumber'],
-    ['certificate number too short', withField('certificateNumber', '1234567-1234567'), 400, 'certificateNumber'],
+    [
+      'certificate number without dash',
+      withField('certificateNumber', '123456781234567'),
+      400,
+      'certificateNumber',
+    ],
+    [
+      'certificate number too short',
+      withField('certificateNumber', '1234567-1234567'),
+      400,
+      'certificateNumber',
+    ],
     ['sales order of 7 digits', withField('salesOrderNumber', '1234567'), 400, 'salesOrderNumber'],
     ['sales order with letters', withField('salesOrderNumber', '1234567A'), 400, 'salesOrderNumber'],
     ['serial without M', withField('products.0.serialNumber', '1234567890'), 400, 'products.0.serialNumber'],
-    ['serial with 9 digits', withField('products.0.serialNumber', 'M123456789'), 400, 'products.0.serialNumber'],
-    ['support identifier 4-4-3', withField('products.0.supportIdentifier', '1234-5678-123'), 400, 'products.0.supportIdentifier'],
+    [
+      'serial with 9 digits',
+      withField('products.0.serialNumber', 'M123456789'),
+      400,
+      'products.0.serialNumber',
+    ],
+    [
+      'support identifier 4-4-3',
+      withField('products.0.supportIdentifier', '1234-5678-123'),
+      400,
+      'products.0.supportIdentifier',
+    ],
     ['unknown tier', withField('tier', 'PLATINUM'), 400, 'tier'],
     ['unknown language', withField('primaryContact.language', 'xx'), 400, 'primaryContact.language'],
     ['impossible date 2026-02-30', withField('term.start', '2026-02-30'), 400, 'term.start'],
     ['impossible month', withField('term.end', '2026-13-01'), 400, 'term.end'],
     ['date in another format', withField('term.start', '01/01/2026'), 400, 'term.start'],
-    ['term ending before it starts', withField('term', { start: '2026-12-31', end: '2026-01-01' }), 400, 'term.end'],
-    ['header injection in the email', withField('primaryContact.email', 'marie@acme.example\r\nBcc: all@evil.example'), 400, 'primaryContact.email'],
-    ['two addresses in the email', withField('primaryContact.email', 'a@acme.example,b@acme.example'), 400, 'primaryContact.email'],
-    ['a display name in the email', withField('primaryContact.email', 'Marie <marie@acme.example>'), 400, 'primaryContact.email'],
-    ['control characters in a name', withField('primaryContact.name', 'Marie\u0000Curie'), 400, 'primaryContact.name'],
+    [
+      'term ending before it starts',
+      withField('term', { start: '2026-12-31', end: '2026-01-01' }),
+      400,
+      'term.end',
+    ],
+    [
+      'header injection in the email',
+      withField('primaryContact.email', 'marie@acme.example\r\nBcc: all@evil.example'),
+      400,
+      'primaryContact.email',
+    ],
+    [
+      'two addresses in the email',
+      withField('primaryContact.email', 'a@acme.example,b@acme.example'),
+      400,
+      'primaryContact.email',
+    ],
+    [
+      'a display name in the email',
+      withField('primaryContact.email', 'Marie <marie@acme.example>'),
+      400,
+      'primaryContact.email',
+    ],
+    [
+      'control characters in a name',
+      withField('primaryContact.name', 'Marie\u0000Curie'),
+      400,
+      'primaryContact.name',
+    ],
     ['no products', withField('products', []), 400, 'products'],
     ['missing company', withField('company', undefined), 400, 'company'],
     ['an unknown field', withField('discount', 50), 400, '(body)'],
-    ['the same serial twice', withField('products', [valid.products[0], valid.products[0]]), 400, 'products.1.serialNumber'],
+    [
+      'the same serial twice',
+      withField('products', [valid.products[0], valid.products[0]]),
+      400,
+      'products.1.serialNumber',
+    ],
     ['a version that is not one', withField('products.0.version', 'twelve'), 400, 'products.0.version'],
   ];
 
@@ -214,12 +279,21 @@ describe('bad input is refused with problem+json, nothing stored and no email', 
     const res = await stack.post('/registrations', body);
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
+    expect(res.body).toMatchObject({
+      type: expect.any(String),
+      title: expect.any(String),
+      status,
+      detail: expect.any(String),
+    });
     if (path) expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
     await settle();
     expect((await stack.items()).length).toBe(before);
     expect(await stack.emails(valid.primaryContact.email)).toHaveLength(0);
-    expect(stack.stepFunctions.list('RegisterCertificate').filter((e) => e.input.includes(valid.certificateNumber))).toHaveLength(0);
+    expect(
+      stack.stepFunctions
+        .list('RegisterCertificate')
+        .filter((e) => e.input.includes(valid.certificateNumber)),
+    ).toHaveLength(0);
   });
 
   it.each([
@@ -227,7 +301,12 @@ describe('bad input is refused with problem+json, nothing stored and no email', 
     ['an empty body', '', 'application/json', 400],
     ['a JSON array', '[]', 'application/json', 400],
     ['not JSON', 'certificateNumber=1', 'application/x-www-form-urlencoded', 415],
-    ['an oversized body', JSON.stringify({ ...valid, company: { ...valid.company, address: 'x'.repeat(70_000) } }), 'application/json', 413],
+    [
+      'an oversized body',
+      JSON.stringify({ ...valid, company: { ...valid.company, address: 'x'.repeat(70_000) } }),
+      'application/json',
+      413,
+    ],
   ])('%s → %i', async (_name, raw, contentType, status) => {
     const before = (await stack.items()).length;
     const res = await stack.post('/registrations', raw, { 'content-type': contentType });

@@ -15,7 +15,11 @@ export interface Email {
 }
 
 export interface TestStack extends LocalStack {
-  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  post(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   get(path: string): Promise<{ status: number; body: any; headers: Headers }>;
   emails(to?: string): Promise<Email[]>;
   /** Every item in the table (tests only: the service itself never scans). */
@@ -33,7 +37,11 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     retryIntervalMs: 5,
     ...options,
   });
-  const ddb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const ddb = new DynamoDBClient({
+    endpoint: stack.dynamodbEndpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${stack.apiUrl}${path}`, {
       method,

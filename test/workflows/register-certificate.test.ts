@@ -9,8 +9,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistrationStore } from '../../functions/adapters/registrations.ts';
-import { luhnCheckDigit } from '../../functions/core/contact-id.ts';
 import { keys } from '../../functions/adapters/table-design.ts';
+import { luhnCheckDigit } from '../../functions/core/contact-id.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb.ts';
 import { LocalStepFunctions, stateMachineArn } from '../../local/stepfunctions.ts';
 import { FlakySes, registration, startTestStack, type TestStack } from '../support/stack.ts';
@@ -21,7 +21,11 @@ let store: RegistrationStore;
 beforeAll(async () => {
   stack = await startTestStack({ sesEndpointForHandlers: (url) => flaky.start(url) });
   const ddb = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+    new DynamoDBClient({
+      endpoint: stack.dynamodbEndpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    }),
   );
   store = new RegistrationStore(ddb, stack.tableName);
 });
@@ -44,7 +48,9 @@ describe('register-certificate.asl.json', () => {
     expect(output.delivery.executionName).toBe(`contact-id-${output.contactId}`);
     await stack.stepFunctions.idle();
 
-    const delivery = stack.stepFunctions.list('DeliverNotice').find((e) => e.name === output.delivery.executionName);
+    const delivery = stack.stepFunctions
+      .list('DeliverNotice')
+      .find((e) => e.name === output.delivery.executionName);
     expect(delivery?.status).toBe('SUCCEEDED');
     expect(JSON.parse(delivery!.output!)).toMatchObject({ status: 'SENT' });
     expect(run.stateTransitions + delivery!.stateTransitions).toBeLessThanOrEqual(6);
@@ -107,14 +113,16 @@ describe('deliver-notice.asl.json when SES cannot send now', () => {
     expect(res.status).toBe(201);
     await stack.stepFunctions.idle();
     flaky.failuresLeft = 0;
-    const delivery = stack.stepFunctions.list('DeliverNotice').find((e) => e.name === `contact-id-${res.body.contactId}`);
+    const delivery = stack.stepFunctions
+      .list('DeliverNotice')
+      .find((e) => e.name === `contact-id-${res.body.contactId}`);
     expect(delivery).toMatchObject({ status: 'FAILED', error: 'NoticeUndelivered' });
     const contact = await store.getContact(res.body.contactId);
     expect(contact?.notice?.status).toBe('UNDELIVERABLE');
     expect(contact?.notice?.failure).toMatch(/ServiceUnavailable|503/);
-    expect((await stack.get(`/certificates/${request.certificateNumber}`)).body.contacts[0].contactIdEmail.status).toBe(
-      'UNDELIVERABLE',
-    );
+    expect(
+      (await stack.get(`/certificates/${request.certificateNumber}`)).body.contacts[0].contactIdEmail.status,
+    ).toBe('UNDELIVERABLE');
     expect(await stack.emails(request.primaryContact.email)).toHaveLength(0);
   });
 });
@@ -130,7 +138,11 @@ describe('Contact IDs are never reused', () => {
     const { makeRecordRegistration } = await import('../../functions/record-registration/handler.ts');
     const record = makeRecordRegistration(store, () => draws.shift() ?? 123456789);
     const second = registration();
-    const out = await record({ request: second, requestId: 'r-collision', receivedAt: '2026-03-01T10:00:00.000Z' });
+    const out = await record({
+      request: second,
+      requestId: 'r-collision',
+      receivedAt: '2026-03-01T10:00:00.000Z',
+    });
     expect(out).toMatchObject({ outcome: 'CREATED' });
     const fresh = `987654321${luhnCheckDigit('987654321')}`;
     expect(out.outcome === 'CREATED' && out.contactId).toBe(fresh);
@@ -155,9 +167,17 @@ describe('query language', () => {
     const file = join(dir, 'jsonata.asl.json');
     writeFileSync(
       file,
-      JSON.stringify({ QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: '{% 1 %}', End: true } } }),
+      JSON.stringify({
+        QueryLanguage: 'JSONata',
+        StartAt: 'P',
+        States: { P: { Type: 'Pass', Output: '{% 1 %}', End: true } },
+      }),
     );
-    const sfn = new LocalStepFunctions({ functions: {}, dynamodb: new DynamoDBClient({}), retryIntervalMs: 1 });
+    const sfn = new LocalStepFunctions({
+      functions: {},
+      dynamodb: new DynamoDBClient({}),
+      retryIntervalMs: 1,
+    });
     expect(() => sfn.register('Jsonata', file, 'STANDARD', {})).toThrow(/JSONPath only/);
   });
 });
@@ -166,7 +186,9 @@ describe('the data model keys', () => {
   it('puts the certificate in the due-date index on its next reminder day, sharded', async () => {
     const request = registration();
     await stack.post('/registrations', request);
-    const item = (await stack.items()).find((i) => i.PK?.S === keys.certificate(request.certificateNumber).PK);
+    const item = (await stack.items()).find(
+      (i) => i.PK?.S === keys.certificate(request.certificateNumber).PK,
+    );
     expect(item?.GSI2PK?.S).toMatch(/^DUE#\d{4}-\d{2}-\d{2}#[0-3]$/);
     expect(item?.GSI2SK?.S).toBe(`REMINDER#${request.certificateNumber}#${item?.nextReminder?.M?.offset?.N}`);
   });
