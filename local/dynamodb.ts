@@ -46,6 +46,9 @@ export async function startDynamoDbLocal(options: {
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // Never leave a JVM behind when this process ends, however it ends.
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const deadline = Date.now() + 30_000;
@@ -66,6 +69,7 @@ export async function startDynamoDbLocal(options: {
   return {
     endpoint,
     async stop() {
+      process.off('exit', killChild);
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
