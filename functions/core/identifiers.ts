@@ -58,7 +58,7 @@ export const EmailAddress = z.pipe(
   z.string().check(
     z.maxLength(254, 'an email address has at most 254 characters'),
     z.refine(
-      (v) => !/[\p{Cc}\s<>,;"'\\]/u.test(v),
+      (v) => !/[\p{Cc}\s<>,;"\\]/u.test(v),
       'an email address holds one address, with no spaces or line breaks',
     ),
   ),

@@ -13,6 +13,7 @@ import {
   CertificateNumber,
   EmailAddress,
   IsoDate,
+  isCalendarDate,
   Language,
   PhoneNumber,
   SalesOrderNumber,
@@ -30,9 +31,12 @@ export const MAX_TERM_DAYS = 5 * 366;
 /** A renewal updates every serial in one transaction (100 actions at most), with room for the rest. */
 export const MAX_PRODUCTS_PER_CERTIFICATE = 50;
 
+// The term-level rules speak only about real dates; a malformed date has its own error.
+const datesValid = (t: { start: string; end: string }) => isCalendarDate(t.start) && isCalendarDate(t.end);
+
 export const Term = z.strictObject({ start: IsoDate, end: IsoDate }).check(
-  z.refine((t) => t.end >= t.start, { error: 'the term ends before it starts', path: ['end'] }),
-  z.refine((t) => Date.parse(t.end) - Date.parse(t.start) <= MAX_TERM_DAYS * 86_400_000, {
+  z.refine((t) => !datesValid(t) || t.end >= t.start, { error: 'the term ends before it starts', path: ['end'] }),
+  z.refine((t) => !datesValid(t) || Date.parse(t.end) - Date.parse(t.start) <= MAX_TERM_DAYS * 86_400_000, {
     error: `a term lasts at most ${MAX_TERM_DAYS} days`,
     path: ['end'],
   }),
@@ -285,7 +289,7 @@ export function decideRegistration(
   return { kind: 'CREATE', certificate, contact, newSerials };
 }
 
-/** "marie@acme.example" → "m***e@a***.example": enough for a person to recognise, not to harvest. */
+/** "marie@acme.example" → "m***e@a***e.example": enough for a person to recognise, not to harvest. */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
   const local = email.slice(0, at);

@@ -10,6 +10,7 @@ import { NotFound } from '../core/errors.ts';
 import { CertificateNumber } from '../core/identifiers.ts';
 import { maskEmail } from '../core/registration.ts';
 import { parseOrThrow } from '../core/validation.ts';
+import * as z from '../core/zod.ts';
 import { documentClient } from '../shared/aws.ts';
 import { now } from '../shared/clock.ts';
 import { requireEnv } from '../shared/env.ts';
@@ -17,9 +18,9 @@ import { type HttpEvent, type HttpResult, json, problemJson } from './http.ts';
 
 export function makeGetCertificate(store: RegistrationStore) {
   return async (event: HttpEvent): Promise<HttpResult> => {
-    const certificateNumber = parseOrThrow(
-      CertificateNumber,
-      event.pathParameters?.certificateNumber,
+    const { certificateNumber } = parseOrThrow(
+      z.object({ certificateNumber: CertificateNumber }),
+      { certificateNumber: event.pathParameters?.certificateNumber },
       'the certificate number is malformed',
     );
     const certificate = await store.getCertificate(certificateNumber);

@@ -60,11 +60,13 @@ export function jsonBody(event: HttpEvent): unknown {
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES)
     throw new PayloadTooLarge(`the body is larger than ${MAX_BODY_BYTES} bytes`);
-  if (text.trim() === '') throw new InvalidInput('the body is empty; send a JSON object');
+  if (text.trim() === '')
+    throw new InvalidInput('the body is empty; send a JSON object', [{ path: '(body)', message: 'empty' }]);
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InvalidInput(`the body is not valid JSON: ${(error as Error).message}`);
+    const message = `not valid JSON: ${(error as Error).message}`;
+    throw new InvalidInput(`the body is ${message}`, [{ path: '(body)', message }]);
   }
 }
 

@@ -42,7 +42,10 @@ export class RegistrationContention extends Error {
 
 const MAX_ATTEMPTS = 6;
 
-export function makeRecordRegistration(store: RegistrationStore, random = randomInt) {
+export function makeRecordRegistration(
+  store: RegistrationStore,
+  random: (min: number, max: number) => number = randomInt,
+) {
   return async (input: RecordRegistrationInput): Promise<RecordRegistrationOutput> => {
     const parsed = RegistrationRequest.safeParse(input.request);
     if (!parsed.success)

@@ -324,7 +324,7 @@ describe('reading certificates', () => {
     expect(missing.body).toMatchObject({ status: 404, detail: expect.stringContaining('99999999-9999999') });
     const malformed = await stack.get('/certificates/not-a-number');
     expect(malformed.status).toBe(400);
-    expect(malformed.body.errors[0].path).toBe('(body)');
+    expect(malformed.body.errors[0].path).toBe('certificateNumber');
   });
 
   it('answers 404 for an unknown route and 405 for a wrong method', async () => {

@@ -1,0 +1,246 @@
+/**
+ * GET /certificates/{certificateNumber}: the module handler (middy + problem+json) and the
+ * real RegistrationStore over a mocked document client, on data written by the real
+ * record-registration task.
+ */
+import type { randomInt } from 'node:crypto';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const env = vi.hoisted(() => {
+  const values = { TABLE_NAME: 'entitlements-test', AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'SILENT' };
+  Object.assign(process.env, values);
+  return values;
+});
+
+import { RegistrationStore } from '../../functions/adapters/registrations.ts';
+import { keys } from '../../functions/adapters/table-design.ts';
+import { generateContactId } from '../../functions/core/contact-id.ts';
+import { handler, makeGetCertificate } from '../../functions/http/get-certificate.ts';
+import { makeRecordRegistration } from '../../functions/record-registration/handler.ts';
+import { documentClient } from '../../functions/shared/aws.ts';
+import { useClock } from '../../functions/shared/clock.ts';
+import { CERTIFICATE, contractExample, withField } from '../unit/fixtures.ts';
+import { FakeTable } from './fake-table.ts';
+import { answer, httpEvent, lambdaContext, REQUEST_ID } from './http.ts';
+
+const ddbMock = mockClient(DynamoDBDocumentClient);
+let table: FakeTable;
+const PAYLOAD = 123_456_789;
+const CONTACT_ID = generateContactId(() => PAYLOAD);
+const RENEWAL = '22222222-2222222';
+
+const store = () => new RegistrationStore(documentClient, env.TABLE_NAME);
+const register = (request: unknown, receivedAt = '2026-03-01T10:00:00.000Z') =>
+  makeRecordRegistration(
+    store(),
+    (() => PAYLOAD) as unknown as typeof randomInt,
+  )({
+    request,
+    requestId: `req-${receivedAt}`,
+    receivedAt,
+  });
+const today = (day: string) => useClock(() => new Date(`${day}T12:00:00.000Z`));
+const get = async (certificateNumber: string | undefined) =>
+  answer(
+    await handler(
+      httpEvent({
+        routeKey: 'GET /certificates/{certificateNumber}',
+        rawPath: `/certificates/${certificateNumber}`,
+        ...(certificateNumber === undefined ? {} : { pathParameters: { certificateNumber } }),
+      }),
+      lambdaContext,
+    ),
+  );
+
+beforeEach(() => {
+  table = new FakeTable(env.TABLE_NAME).install(ddbMock);
+  today('2026-06-01');
+});
+afterEach(() => {
+  ddbMock.reset();
+  useClock(() => new Date());
+});
+
+describe('GET /certificates/{certificateNumber}', () => {
+  it('answers the registration with masked contact emails and coverage as of today', async () => {
+    await register(contractExample());
+
+    const res = await get(CERTIFICATE);
+
+    expect(res.status).toBe(200);
+    expect(res.contentType).toBe('application/json');
+    expect(res.body).toMatchObject({
+      certificateNumber: CERTIFICATE,
+      salesOrderNumber: '12345678',
+      tier: 'ESSENTIAL',
+      term: { start: '2026-01-01', end: '2026-12-31', active: true },
+      company: { name: 'Acme SA' },
+      registeredAt: '2026-03-01T10:00:00.000Z',
+      renewalOf: [],
+      renewedBy: [],
+      contactsCertificate: CERTIFICATE,
+      contacts: [
+        {
+          contactId: CONTACT_ID,
+          role: 'PRIMARY',
+          status: 'ACTIVE',
+          name: 'Marie Curie',
+          email: expect.stringMatching(/^m\*\*\*.*@a\*\*\*.*\.example$/),
+          language: 'fr',
+          contactIdEmail: { status: 'PENDING', sentAt: null },
+        },
+      ],
+      products: [
+        {
+          serialNumber: 'M1234567890',
+          supportIdentifier: '1234-5678-1234',
+          product: 'Backup Exec',
+          productLine: 'Backup Exec',
+          version: '12.0',
+          coverage: {
+            start: '2026-01-01',
+            end: '2026-12-31',
+            active: true,
+            tier: 'ESSENTIAL',
+            certificateNumber: CERTIFICATE,
+            terms: [
+              { start: '2026-01-01', end: '2026-12-31', tier: 'ESSENTIAL', certificateNumber: CERTIFICATE },
+            ],
+          },
+        },
+      ],
+      nextReminder: { offset: 90, on: '2026-10-02' },
+      asOf: '2026-06-01',
+      audit: [{ at: '2026-03-01T10:00:00.000Z', action: 'CERTIFICATE_REGISTERED' }],
+    });
+    expect(res.raw).not.toContain('marie@acme.example');
+    expect(res.raw).not.toContain('marie@');
+    expect(res.raw).not.toMatch(/"(PK|SK|GSI1PK|GSI1SK|GSI2PK|GSI2SK|fingerprint|notice)"/);
+  });
+
+  it('shows the Contact ID email once sent', async () => {
+    await register(contractExample());
+    const key = keys.contact(CONTACT_ID);
+    const contact = table.item(key)!;
+    table.put({
+      ...contact,
+      notice: { ...contact.notice, status: 'SENT', sentAt: '2026-03-01T10:00:07.000Z' },
+    });
+
+    const res = await get(CERTIFICATE);
+
+    expect(res.body.contacts[0].contactIdEmail).toEqual({
+      status: 'SENT',
+      sentAt: '2026-03-01T10:00:07.000Z',
+    });
+  });
+
+  it('shows a lapsed contract as inactive after its end date', async () => {
+    await register(contractExample());
+    today('2027-01-01');
+    const res = await get(CERTIFICATE);
+    expect(res.body.term.active).toBe(false);
+    expect(res.body.products[0].coverage).toMatchObject({ end: '2026-12-31', active: false });
+    expect(res.body.asOf).toBe('2027-01-01');
+  });
+
+  it('masks emails in audit events too', async () => {
+    await register(contractExample());
+    table.put({
+      ...keys.audit(CERTIFICATE, '2026-04-01T09:00:00.000Z', 'req-audit'),
+      action: 'CONTACT_ADDED',
+      at: '2026-04-01T09:00:00.000Z',
+      email: 'pierre.curie@acme.example',
+    });
+
+    const res = await get(CERTIFICATE);
+
+    expect(res.body.audit).toHaveLength(2);
+    expect(res.body.audit[1]).toMatchObject({
+      action: 'CONTACT_ADDED',
+      email: expect.stringMatching(/^p\*\*\*/),
+    });
+    expect(res.raw).not.toContain('pierre.curie@acme.example');
+  });
+
+  it('shows a renewal with the first registration’s contacts and one unbroken coverage', async () => {
+    await register(contractExample());
+    const renewal = withField(withField(contractExample(), 'certificateNumber', RENEWAL), 'term', {
+      start: '2027-01-01',
+      end: '2027-12-31',
+    });
+    await register(renewal, '2026-11-15T09:00:00.000Z');
+
+    const res = await get(RENEWAL);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      certificateNumber: RENEWAL,
+      renewalOf: [CERTIFICATE],
+      contactsCertificate: CERTIFICATE,
+      contacts: [{ contactId: CONTACT_ID, role: 'PRIMARY' }],
+      products: [
+        {
+          coverage: { start: '2026-01-01', end: '2027-12-31', active: true, certificateNumber: CERTIFICATE },
+        },
+      ],
+      audit: [{ action: 'CERTIFICATE_RENEWED' }],
+    });
+    expect(res.body.contacts).toHaveLength(1);
+
+    const earlier = await get(CERTIFICATE);
+    expect(earlier.body).toMatchObject({ renewedBy: [RENEWAL], nextReminder: null });
+  });
+
+  it('answers 404 problem+json for an unknown certificate', async () => {
+    const res = await get('99999999-9999999');
+    expect(res.status).toBe(404);
+    expect(res.contentType).toBe('application/problem+json');
+    expect(res.body).toEqual({
+      type: 'https://errors.entitlements.example/NotFound',
+      title: 'Not found',
+      status: 404,
+      detail: expect.stringContaining('99999999-9999999'),
+      instance: REQUEST_ID,
+    });
+  });
+
+  it.each(['not-a-number', '1234567-1234567', '12345678-1234567 ', '12345678-1234567%0A', undefined])(
+    'answers 400 problem+json for a malformed number %j, without reading',
+    async (number) => {
+      const res = await get(number);
+      expect(res.status).toBe(400);
+      expect(res.contentType).toBe('application/problem+json');
+      expect(res.body).toMatchObject({
+        type: 'https://errors.entitlements.example/InvalidInput',
+        status: 400,
+        detail: 'the certificate number is malformed',
+        errors: [{ message: expect.any(String) }],
+      });
+      expect(ddbMock.calls()).toEqual([]);
+    },
+  );
+
+  it('answers 500 problem+json, leaking nothing, when storage fails', async () => {
+    ddbMock.reset();
+    ddbMock
+      .onAnyCommand()
+      .rejects(
+        Object.assign(new Error('table secret-name not found'), { name: 'ResourceNotFoundException' }),
+      );
+    const res = await get(CERTIFICATE);
+    expect(res.status).toBe(500);
+    expect(res.contentType).toBe('application/problem+json');
+    expect(res.raw).not.toContain('secret-name');
+  });
+});
+
+describe('makeGetCertificate', () => {
+  it('throws NotFound (404) for an unknown certificate, for the middleware to answer', async () => {
+    await expect(
+      makeGetCertificate(store())(httpEvent({ pathParameters: { certificateNumber: '99999999-9999999' } })),
+    ).rejects.toMatchObject({ name: 'NotFound', status: 404 });
+  });
+});

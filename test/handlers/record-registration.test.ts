@@ -1,0 +1,433 @@
+/**
+ * The register-certificate Task: the real RegistrationStore over a mocked document
+ * client (an in-memory FakeTable behind it), decisions from the real core.
+ */
+import type { randomInt } from 'node:crypto';
+import {
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const env = vi.hoisted(() => {
+  const values = { TABLE_NAME: 'entitlements-test', AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'SILENT' };
+  Object.assign(process.env, values);
+  return values;
+});
+
+import { RegistrationStore } from '../../functions/adapters/registrations.ts';
+import { keys } from '../../functions/adapters/table-design.ts';
+import { generateContactId, isValidContactId } from '../../functions/core/contact-id.ts';
+import { registrationFingerprint } from '../../functions/core/registration.ts';
+import {
+  handler,
+  makeRecordRegistration,
+  type RecordRegistrationInput,
+} from '../../functions/record-registration/handler.ts';
+import { documentClient } from '../../functions/shared/aws.ts';
+import { CERTIFICATE, contractExample, parsedRequest, withField } from '../unit/fixtures.ts';
+import { FakeTable } from './fake-table.ts';
+
+const ddbMock = mockClient(DynamoDBDocumentClient);
+let table: FakeTable;
+
+beforeEach(() => {
+  table = new FakeTable(env.TABLE_NAME).install(ddbMock);
+});
+afterEach(() => {
+  ddbMock.reset();
+});
+
+/** crypto.randomInt stand-in that yields the given payloads in turn (the handler types it as randomInt). */
+function randoms(...payloads: number[]): typeof randomInt {
+  let i = 0;
+  const next = (min: number, max: number) => {
+    const value = payloads[i++ % payloads.length]!;
+    if (value < min || value >= max) throw new Error(`payload ${value} outside [${min}, ${max})`);
+    return value;
+  };
+  return next as unknown as typeof randomInt;
+}
+const FIRST = 123_456_789;
+const SECOND = 987_654_321;
+const idOf = (payload: number) => generateContactId(() => payload);
+
+const store = () => new RegistrationStore(documentClient, env.TABLE_NAME);
+const record = (...payloads: number[]) =>
+  makeRecordRegistration(store(), randoms(...(payloads.length ? payloads : [FIRST, SECOND])));
+const input = (request: unknown = contractExample(), requestId = 'req-1'): RecordRegistrationInput => ({
+  request,
+  requestId,
+  receivedAt: '2026-03-01T10:00:00.000Z',
+});
+const transactions = () => ddbMock.commandCalls(TransactWriteCommand).map((c) => c.args[0].input);
+
+describe('record-registration: a new certificate', () => {
+  it('commits certificate, contact (with a PENDING notice) and serial as conditional puts in one transaction', async () => {
+    const out = await record()(input());
+    const contactId = idOf(FIRST);
+
+    expect(out).toEqual({
+      outcome: 'CREATED',
+      certificateNumber: CERTIFICATE,
+      contactId,
+      renewalOf: [],
+      delivery: { executionName: `contact-id-${contactId}`, noticeKey: keys.contact(contactId) },
+      writeUnits: 6,
+    });
+    expect(isValidContactId(contactId)).toBe(true);
+
+    const [tx, ...more] = transactions();
+    expect(more).toEqual([]);
+    const items = tx!.TransactItems!;
+    expect(items).toHaveLength(3);
+    for (const action of items) {
+      expect(action.Put).toBeDefined();
+      expect(action.Put!.TableName).toBe(env.TABLE_NAME);
+      expect(action.Put!.ConditionExpression).toBe('attribute_not_exists(PK)');
+    }
+    const [certificate, contact, serial] = items.map((a) => a.Put!.Item!);
+
+    expect(certificate).toMatchObject({
+      PK: `CERT#${CERTIFICATE}`,
+      SK: 'CERTIFICATE',
+      type: 'Certificate',
+      certificateNumber: CERTIFICATE,
+      primaryContactId: contactId,
+      contactIds: [contactId],
+      contactsCertificate: CERTIFICATE,
+      fingerprint: registrationFingerprint(parsedRequest()),
+      requestId: 'req-1',
+      registeredAt: '2026-03-01T10:00:00.000Z',
+      nextReminder: { offset: 90, on: '2026-10-02' },
+      GSI2PK: expect.stringMatching(/^DUE#2026-10-02#[0-3]$/),
+      GSI2SK: `REMINDER#${CERTIFICATE}#90`,
+    });
+    expect(contact).toMatchObject({
+      PK: `CONTACT#${contactId}`,
+      SK: 'CONTACT',
+      type: 'Contact',
+      contactId,
+      role: 'PRIMARY',
+      status: 'ACTIVE',
+      email: 'marie@acme.example',
+      language: 'fr',
+      notice: {
+        id: `contact-id-${contactId}`,
+        status: 'PENDING',
+        template: 'ContactIdIssued',
+        to: 'marie@acme.example',
+        language: 'fr',
+        data: expect.objectContaining({ contactId, certificateNumber: CERTIFICATE }),
+      },
+    });
+    expect(serial).toMatchObject({
+      PK: 'SERIAL#M1234567890',
+      SK: 'SERIAL',
+      type: 'Serial',
+      GSI1PK: 'PRODUCT#Backup Exec',
+      GSI1SK: 'V#0012.0000.0000.000#M1234567890',
+      contactsCertificate: CERTIFICATE,
+      termCertificates: new Set([CERTIFICATE]),
+      terms: [{ start: '2026-01-01', end: '2026-12-31', tier: 'ESSENTIAL', certificateNumber: CERTIFICATE }],
+    });
+    expect(tx!.ReturnConsumedCapacity).toBe('INDEXES');
+  });
+
+  it('stores the request as parsed: defaults applied, text trimmed', async () => {
+    const body = withField(
+      withField(contractExample(), 'primaryContact.language', undefined),
+      'company.name',
+      ' Acme SA ',
+    );
+    await record()(input(body));
+    expect(table.item(keys.certificate(CERTIFICATE))).toMatchObject({
+      company: { name: 'Acme SA' },
+      products: [{ productLine: 'Backup Exec' }],
+    });
+    expect(table.item(keys.contact(idOf(FIRST)))!.notice.language).toBe('en');
+  });
+
+  it('writes one serial per product', async () => {
+    const second = {
+      serialNumber: 'M0000000002',
+      supportIdentifier: '0000-0000-0002',
+      product: 'NetBackup',
+      version: '7.1',
+    };
+    await record()(input(withField(contractExample(), 'products', [contractExample().products[0], second])));
+    expect(transactions()[0]!.TransactItems).toHaveLength(4);
+    expect(table.item(keys.serial('M0000000002'))).toMatchObject({
+      product: 'NetBackup',
+      GSI1PK: 'PRODUCT#NetBackup',
+    });
+  });
+
+  it('is wired as the module handler, on TABLE_NAME', async () => {
+    const out = await handler(input());
+    expect(out).toMatchObject({ outcome: 'CREATED', certificateNumber: CERTIFICATE });
+    expect(transactions()[0]!.TransactItems![0]!.Put!.TableName).toBe('entitlements-test');
+  });
+});
+
+describe('record-registration: the same registration again', () => {
+  it('replays without writing, returning the stored Contact ID and a delivery while the notice is PENDING', async () => {
+    const first = await record(FIRST)(input());
+    ddbMock.resetHistory();
+
+    const again = await record(SECOND)(input(contractExample(), 'req-2'));
+
+    expect(again).toEqual({
+      outcome: 'REPLAYED',
+      certificateNumber: CERTIFICATE,
+      contactId: idOf(FIRST),
+      renewalOf: [],
+      delivery: { executionName: `contact-id-${idOf(FIRST)}`, noticeKey: keys.contact(idOf(FIRST)) },
+    });
+    expect(first.outcome === 'CREATED' && again.outcome === 'REPLAYED' && again.contactId).toBe(
+      first.outcome === 'CREATED' && first.contactId,
+    );
+    expect(transactions()).toEqual([]);
+    expect(table.items.size).toBe(3);
+  });
+
+  it('owes no delivery once the notice is SENT', async () => {
+    await record()(input());
+    const key = keys.contact(idOf(FIRST));
+    table.put({
+      ...table.item(key),
+      notice: { ...table.item(key)!.notice, status: 'SENT', messageId: 'm-1' },
+    });
+    ddbMock.resetHistory();
+
+    const again = await record()(input());
+
+    expect(again).toMatchObject({ outcome: 'REPLAYED', contactId: idOf(FIRST) });
+    expect(again).not.toHaveProperty('delivery');
+    expect(transactions()).toEqual([]);
+  });
+
+  it('owes no delivery for an UNDELIVERABLE notice', async () => {
+    await record()(input());
+    const key = keys.contact(idOf(FIRST));
+    table.put({ ...table.item(key), notice: { ...table.item(key)!.notice, status: 'UNDELIVERABLE' } });
+    expect(await record()(input())).not.toHaveProperty('delivery');
+  });
+
+  it('replays a request differing only in email case and product order', async () => {
+    const two = [
+      contractExample().products[0],
+      {
+        serialNumber: 'M0000000002',
+        supportIdentifier: '0000-0000-0002',
+        product: 'NetBackup',
+        version: '7.1',
+      },
+    ];
+    await record()(input(withField(contractExample(), 'products', two)));
+    const reordered = withField(
+      withField(contractExample(), 'products', [...two].reverse()),
+      'primaryContact.email',
+      'Marie@Acme.example',
+    );
+    expect(await record()(input(reordered))).toMatchObject({ outcome: 'REPLAYED', contactId: idOf(FIRST) });
+  });
+});
+
+describe('record-registration: races and retries', () => {
+  it('a racing identical registration replays the winner (TransactionCanceledException → reload → REPLAYED)', async () => {
+    const [a, b] = await Promise.all([
+      record(FIRST)(input(contractExample(), 'req-a')),
+      record(SECOND)(input(contractExample(), 'req-b')),
+    ]);
+
+    expect([a.outcome, b.outcome].sort()).toEqual(['CREATED', 'REPLAYED']);
+    const winner = a.outcome === 'CREATED' ? a : b;
+    const loser = a.outcome === 'CREATED' ? b : a;
+    if (winner.outcome === 'REFUSED' || loser.outcome === 'REFUSED') throw new Error('refused');
+    expect(loser.contactId).toBe(winner.contactId);
+    // The winner's notice is still PENDING: the loser also points at its delivery (deduplicated by name).
+    expect(loser.delivery).toEqual(winner.delivery);
+    expect(transactions()).toHaveLength(2);
+    expect([...table.items.keys()].filter((k) => k.startsWith('CONTACT#'))).toHaveLength(1);
+  });
+
+  it('retries with a fresh Contact ID when the candidate is already taken', async () => {
+    table.put({
+      ...keys.contact(idOf(FIRST)),
+      type: 'Contact',
+      contactId: idOf(FIRST),
+      certificateNumber: '99999999-9999999',
+    });
+
+    const out = await record(FIRST, SECOND)(input());
+
+    expect(out).toMatchObject({ outcome: 'CREATED', contactId: idOf(SECOND) });
+    expect(transactions()).toHaveLength(2);
+    expect(table.item(keys.contact(idOf(FIRST)))!.certificateNumber).toBe('99999999-9999999');
+    expect(table.item(keys.certificate(CERTIFICATE))!.primaryContactId).toBe(idOf(SECOND));
+  });
+
+  it('reloads before each attempt', async () => {
+    ddbMock
+      .on(TransactWriteCommand)
+      .rejectsOnce(
+        new TransactionCanceledException({
+          message: 'cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'TransactionConflict' }],
+        }),
+      )
+      .callsFake(async (tx) => table.transactWrite(tx));
+    const out = await record(FIRST, SECOND)(input());
+    expect(out).toMatchObject({ outcome: 'CREATED', contactId: idOf(SECOND) });
+    expect(ddbMock.commandCalls(BatchGetCommand)).toHaveLength(2);
+  });
+
+  it('gives up with RegistrationContention after 6 cancelled attempts, having written nothing', async () => {
+    ddbMock
+      .on(TransactWriteCommand)
+      .rejects(
+        new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [] }),
+      );
+    await expect(record()(input())).rejects.toMatchObject({ name: 'RegistrationContention' });
+    expect(transactions()).toHaveLength(6);
+    expect(table.items.size).toBe(0);
+  });
+
+  it('lets other storage errors through for the workflow to retry', async () => {
+    ddbMock
+      .on(TransactWriteCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    await expect(record()(input())).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect(transactions()).toHaveLength(1);
+  });
+});
+
+describe('record-registration: refusals, as data and without writing', () => {
+  it('refuses other content under the same certificate number as 409 Conflict', async () => {
+    await record()(input());
+    ddbMock.resetHistory();
+
+    const out = await record()(input(withField(contractExample(), 'tier', 'BASIC')));
+
+    expect(out).toEqual({
+      outcome: 'REFUSED',
+      problem: { status: 409, name: 'Conflict', detail: expect.stringContaining(CERTIFICATE) },
+    });
+    expect(transactions()).toEqual([]);
+    expect(table.item(keys.certificate(CERTIFICATE))!.tier).toBe('ESSENTIAL');
+  });
+
+  it.each([
+    [
+      'a malformed certificate number',
+      withField(contractExample(), 'certificateNumber', 'nope'),
+      'certificateNumber',
+    ],
+    [
+      'a header-injecting email',
+      withField(contractExample(), 'primaryContact.email', 'a@b.example\r\nBcc: x@y.example'),
+      'primaryContact.email',
+    ],
+    ['an unknown tier', withField(contractExample(), 'tier', 'GOLD'), 'tier'],
+    ['not an object', 'hello', '(body)'],
+  ])('refuses %s as 400 with errors, touching nothing', async (_name, body, path) => {
+    const out = await record()(input(body));
+    expect(out).toMatchObject({
+      outcome: 'REFUSED',
+      problem: { status: 400, name: 'InvalidInput', detail: 'the registration is malformed' },
+    });
+    if (out.outcome !== 'REFUSED') throw new Error('expected REFUSED');
+    expect((out.problem.errors as Array<{ path: string }>).map((e) => e.path)).toContain(path);
+    expect(ddbMock.calls()).toEqual([]);
+  });
+
+  it('refuses a registered serial with another support identifier as 422', async () => {
+    await record()(input());
+    ddbMock.resetHistory();
+    const renewal = withField(
+      withField(contractExample(), 'certificateNumber', '22222222-2222222'),
+      'products.0.supportIdentifier',
+      '9999-9999-9999',
+    );
+
+    const out = await record()(input(renewal));
+
+    expect(out).toEqual({
+      outcome: 'REFUSED',
+      problem: {
+        status: 422,
+        name: 'RuleViolation',
+        detail: expect.any(String),
+        errors: [{ path: 'products.0.supportIdentifier', message: expect.stringContaining('M1234567890') }],
+      },
+    });
+    expect(transactions()).toEqual([]);
+  });
+});
+
+describe('record-registration: a renewal', () => {
+  const RENEWAL = '22222222-2222222';
+  const renewal = () =>
+    withField(withField(contractExample(), 'certificateNumber', RENEWAL), 'term', {
+      start: '2027-01-01',
+      end: '2027-12-31',
+    });
+
+  it('extends the serial, keeps the Contact ID, stops the earlier reminders, and owes no email', async () => {
+    await record(FIRST)(input());
+    ddbMock.resetHistory();
+
+    const out = await record(SECOND)(input(renewal(), 'req-renew'));
+
+    expect(out).toMatchObject({
+      outcome: 'RENEWED',
+      certificateNumber: RENEWAL,
+      contactId: idOf(FIRST),
+      renewalOf: [CERTIFICATE],
+    });
+    expect(out).not.toHaveProperty('delivery');
+
+    const items = transactions()[0]!.TransactItems!;
+    expect(items.map((a) => (a.Put ? `Put ${a.Put.Item!.PK}` : `Update ${a.Update!.Key!.PK}`))).toEqual([
+      `Put CERT#${RENEWAL}`,
+      'Update SERIAL#M1234567890',
+      `Update CERT#${CERTIFICATE}`,
+    ]);
+    expect(items[0]!.Put!.Item).toMatchObject({
+      contactIds: [],
+      contactsCertificate: CERTIFICATE,
+      primaryContactId: idOf(FIRST),
+    });
+
+    expect(
+      table
+        .item(keys.serial('M1234567890'))!
+        .terms.map((t: { certificateNumber: string }) => t.certificateNumber),
+    ).toEqual([CERTIFICATE, RENEWAL]);
+    const earlier = table.item(keys.certificate(CERTIFICATE))!;
+    expect(earlier.nextReminder).toBeNull();
+    expect(earlier.GSI2PK).toBeUndefined();
+    expect(earlier.renewedBy).toEqual(new Set([RENEWAL]));
+    expect([...table.items.keys()].filter((k) => k.startsWith('CONTACT#'))).toHaveLength(1);
+  });
+
+  it('replays a renewal without a delivery (the contact belongs to the first certificate)', async () => {
+    await record(FIRST)(input());
+    await record(SECOND)(input(renewal()));
+    ddbMock.resetHistory();
+
+    const again = await record(SECOND)(input(renewal()));
+
+    expect(again).toEqual({
+      outcome: 'REPLAYED',
+      certificateNumber: RENEWAL,
+      contactId: idOf(FIRST),
+      renewalOf: [CERTIFICATE],
+    });
+    expect(transactions()).toEqual([]);
+  });
+});

@@ -1,0 +1,260 @@
+/**
+ * The deliver-notice Task: the real NoticeStore and Mailer over mocked DynamoDB and SES v2.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  AccountSuspendedException,
+  InternalServiceErrorException,
+  MessageRejected,
+  SESv2Client,
+  SendEmailCommand,
+  TooManyRequestsException,
+} from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const env = vi.hoisted(() => {
+  const values = {
+    TABLE_NAME: 'entitlements-test',
+    SENDER_ADDRESS: 'licensing@entitlements.example',
+    EMAIL_TEMPLATE_PREFIX: 'entitlements-test-',
+    AWS_REGION: 'eu-west-1',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  };
+  Object.assign(process.env, values);
+  return values;
+});
+
+import { Mailer } from '../../functions/adapters/mailer.ts';
+import { NoticeStore } from '../../functions/adapters/notices.ts';
+import { keys } from '../../functions/adapters/table-design.ts';
+import type { Notice } from '../../functions/core/notices.ts';
+import { handler, makeSendNotice } from '../../functions/send-notice/handler.ts';
+import { documentClient, sesClient } from '../../functions/shared/aws.ts';
+import { FakeTable } from './fake-table.ts';
+
+const ddbMock = mockClient(DynamoDBDocumentClient);
+const sesMock = mockClient(SESv2Client);
+let table: FakeTable;
+
+const CONTACT_ID = '1234567897';
+const noticeKey = keys.contact(CONTACT_ID);
+const AT = new Date('2026-03-01T10:00:05.000Z');
+
+function notice(overrides: Partial<Notice> = {}): Notice {
+  return {
+    id: `contact-id-${CONTACT_ID}`,
+    kind: 'CONTACT_ID_ISSUED',
+    template: 'ContactIdIssued',
+    to: 'marie@acme.example',
+    language: 'fr',
+    data: { contactName: 'Marie Curie', contactId: CONTACT_ID, certificateNumber: '12345678-1234567' },
+    status: 'PENDING',
+    createdAt: '2026-03-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+beforeEach(() => {
+  table = new FakeTable(env.TABLE_NAME).install(ddbMock);
+  table.put({
+    ...noticeKey,
+    type: 'Contact',
+    contactId: CONTACT_ID,
+    email: 'marie@acme.example',
+    notice: notice(),
+  });
+  sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-message-1' });
+});
+afterEach(() => {
+  ddbMock.reset();
+  sesMock.reset();
+});
+
+const send = (
+  config: ConstructorParameters<typeof Mailer>[1] = { from: 'from@x.example', templatePrefix: 'p-' },
+) => makeSendNotice(new NoticeStore(documentClient, env.TABLE_NAME), new Mailer(sesClient, config), () => AT);
+const emails = () => sesMock.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
+const storedNotice = () => table.item(noticeKey)!.notice as Notice & { failedAt?: string };
+
+describe('send-notice: a PENDING notice', () => {
+  it('sends the template in the recipient’s language, with JSON TemplateData, and marks it SENT', async () => {
+    const out = await send()({ noticeKey });
+
+    expect(out).toEqual({ status: 'SENT', messageId: 'ses-message-1' });
+    expect(emails()).toEqual([
+      {
+        FromEmailAddress: 'from@x.example',
+        Destination: { ToAddresses: ['marie@acme.example'] },
+        Content: {
+          Template: { TemplateName: 'p-ContactIdIssued-fr', TemplateData: expect.any(String) },
+        },
+        EmailTags: [{ Name: 'notice', Value: 'CONTACT_ID_ISSUED' }],
+      },
+    ]);
+    expect(JSON.parse(emails()[0]!.Content!.Template!.TemplateData!)).toEqual(notice().data);
+    expect(storedNotice()).toMatchObject({
+      status: 'SENT',
+      messageId: 'ses-message-1',
+      sentAt: '2026-03-01T10:00:05.000Z',
+    });
+  });
+
+  it.each(['en', 'fr', 'ru'] as const)('picks ContactIdIssued-%s', async (language) => {
+    table.put({ ...table.item(noticeKey), notice: notice({ language }) });
+    await send()({ noticeKey });
+    expect(emails()[0]!.Content!.Template!.TemplateName).toBe(`p-ContactIdIssued-${language}`);
+  });
+
+  it('names the configuration set when there is one', async () => {
+    await send({ from: 'f@x.example', templatePrefix: '', configurationSet: 'tracking' })({ noticeKey });
+    expect(emails()[0]).toMatchObject({
+      ConfigurationSetName: 'tracking',
+      Content: { Template: { TemplateName: 'ContactIdIssued-fr' } },
+    });
+  });
+
+  it('marks SENT only if still PENDING (conditional update)', async () => {
+    await send()({ noticeKey });
+    const [update] = ddbMock.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(update).toMatchObject({
+      TableName: env.TABLE_NAME,
+      Key: noticeKey,
+      ConditionExpression: 'notice.#status = :pending',
+      ExpressionAttributeValues: { ':sent': 'SENT', ':pending': 'PENDING', ':id': 'ses-message-1' },
+    });
+  });
+
+  it('reads the notice strongly consistent', async () => {
+    await send()({ noticeKey });
+    expect(ddbMock.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({
+      Key: noticeKey,
+      ConsistentRead: true,
+    });
+  });
+
+  it('still reports SENT when a concurrent delivery marked it first', async () => {
+    ddbMock
+      .on(UpdateCommand)
+      .rejects(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      );
+    await expect(send()({ noticeKey })).resolves.toEqual({ status: 'SENT', messageId: 'ses-message-1' });
+  });
+
+  it('is wired as the module handler with SENDER_ADDRESS and EMAIL_TEMPLATE_PREFIX', async () => {
+    await expect(handler({ noticeKey })).resolves.toEqual({ status: 'SENT', messageId: 'ses-message-1' });
+    expect(emails()[0]).toMatchObject({
+      FromEmailAddress: 'licensing@entitlements.example',
+      Content: { Template: { TemplateName: 'entitlements-test-ContactIdIssued-fr' } },
+    });
+    expect(emails()[0]).not.toHaveProperty('ConfigurationSetName');
+  });
+});
+
+describe('send-notice: nothing to send', () => {
+  it('does nothing when already SENT', async () => {
+    table.put({ ...table.item(noticeKey), notice: notice({ status: 'SENT', messageId: 'earlier' }) });
+    await expect(send()({ noticeKey })).resolves.toEqual({ status: 'ALREADY_SENT', messageId: 'earlier' });
+    expect(sesMock.calls()).toEqual([]);
+    expect(ddbMock.commandCalls(UpdateCommand)).toEqual([]);
+  });
+
+  it('does nothing when recorded UNDELIVERABLE', async () => {
+    table.put({ ...table.item(noticeKey), notice: notice({ status: 'UNDELIVERABLE' }) });
+    await expect(send()({ noticeKey })).resolves.toEqual({ status: 'UNDELIVERABLE' });
+    expect(sesMock.calls()).toEqual([]);
+  });
+
+  it.each([
+    ['no such item', keys.contact('1000000008')],
+    ['an item without a notice', keys.certificate('12345678-1234567')],
+  ])('reports MISSING for %s', async (_name, key) => {
+    table.put({ ...keys.certificate('12345678-1234567'), type: 'Certificate' });
+    await expect(send()({ noticeKey: key })).resolves.toEqual({ status: 'MISSING' });
+    expect(sesMock.calls()).toEqual([]);
+  });
+});
+
+describe('send-notice: SES cannot send now', () => {
+  it.each([
+    [
+      'throttling (TooManyRequestsException)',
+      new TooManyRequestsException({
+        message: 'Maximum sending rate exceeded.',
+        $metadata: { httpStatusCode: 429 },
+      }),
+    ],
+    [
+      'a 5xx (InternalServiceErrorException)',
+      new InternalServiceErrorException({ message: 'internal', $metadata: { httpStatusCode: 500 } }),
+    ],
+    [
+      'a 503 without a modeled error',
+      Object.assign(new Error('Service Unavailable'), {
+        name: 'ServiceUnavailable',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 503 },
+      }),
+    ],
+    [
+      'a network error',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8005'), { code: 'ECONNREFUSED' }),
+    ],
+    ['a timeout', Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' })],
+  ])('throws NoticeDeliveryDeferred on %s and leaves the notice PENDING', async (_name, error) => {
+    sesMock.on(SendEmailCommand).rejects(error);
+    const delivery = send()({ noticeKey });
+    await expect(delivery).rejects.toMatchObject({ name: 'NoticeDeliveryDeferred' });
+    await expect(delivery).rejects.toThrow(error.message);
+    expect(storedNotice().status).toBe('PENDING');
+    expect(ddbMock.commandCalls(UpdateCommand)).toEqual([]);
+  });
+
+  it('sends on the retry after a deferral, once', async () => {
+    sesMock
+      .on(SendEmailCommand)
+      .rejectsOnce(new TooManyRequestsException({ message: 'slow down', $metadata: {} }))
+      .resolves({ MessageId: 'ses-message-2' });
+    await expect(send()({ noticeKey })).rejects.toMatchObject({ name: 'NoticeDeliveryDeferred' });
+    await expect(send()({ noticeKey })).resolves.toEqual({ status: 'SENT', messageId: 'ses-message-2' });
+    await expect(send()({ noticeKey })).resolves.toEqual({
+      status: 'ALREADY_SENT',
+      messageId: 'ses-message-2',
+    });
+    expect(emails()).toHaveLength(2);
+  });
+
+  it('lets a storage failure through (not a deferral of the email)', async () => {
+    ddbMock.on(GetCommand).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+    await expect(send()({ noticeKey })).rejects.toMatchObject({ name: 'InternalServerError' });
+    expect(sesMock.calls()).toEqual([]);
+  });
+});
+
+describe('send-notice: SES will never send it', () => {
+  it.each([
+    [
+      'MessageRejected',
+      new MessageRejected({ message: 'Email address is not verified.', $metadata: { httpStatusCode: 400 } }),
+    ],
+    [
+      'AccountSuspendedException',
+      new AccountSuspendedException({ message: 'suspended', $metadata: { httpStatusCode: 400 } }),
+    ],
+  ])('marks UNDELIVERABLE on %s, without retrying', async (name, error) => {
+    sesMock.on(SendEmailCommand).rejects(error);
+
+    await expect(send()({ noticeKey })).resolves.toEqual({ status: 'UNDELIVERABLE' });
+
+    expect(storedNotice()).toMatchObject({
+      status: 'UNDELIVERABLE',
+      failure: expect.stringContaining(name),
+      failedAt: '2026-03-01T10:00:05.000Z',
+    });
+    expect(emails()).toHaveLength(1);
+    await expect(send()({ noticeKey })).resolves.toEqual({ status: 'UNDELIVERABLE' });
+    expect(emails()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { addDays, dayOf, daysBetween } from '../../functions/core/calendar.ts';
+import {
+  DEFAULT_REMINDER_OFFSETS,
+  nextReminder,
+  offsetsFor,
+  reminderSchedule,
+} from '../../functions/core/reminders.ts';
+
+describe('calendar', () => {
+  it.each([
+    ['2026-12-31', 1, '2027-01-01'],
+    ['2026-12-31', -90, '2026-10-02'],
+    ['2028-02-28', 1, '2028-02-29'],
+    ['2026-02-28', 1, '2026-03-01'],
+    ['2026-03-29', 1, '2026-03-30'], // a DST change in Europe: UTC arithmetic is unaffected
+    ['2026-01-31', 0, '2026-01-31'],
+  ])('addDays(%s, %i) → %s', (date, days, expected) => {
+    expect(addDays(date, days)).toBe(expected);
+    expect(daysBetween(date, expected)).toBe(days);
+  });
+
+  it('dayOf takes the UTC day', () => {
+    expect(dayOf(new Date('2026-12-31T23:59:59.999Z'))).toBe('2026-12-31');
+    expect(dayOf(new Date('2027-01-01T00:30:00+01:00'))).toBe('2026-12-31');
+  });
+});
+
+describe('reminder offsets', () => {
+  it('default to 90, 60, 30, 7 days before, the day itself and 30 days after', () => {
+    expect(DEFAULT_REMINDER_OFFSETS).toEqual([90, 60, 30, 7, 0, -30]);
+    expect(offsetsFor('BASIC')).toEqual(DEFAULT_REMINDER_OFFSETS);
+  });
+
+  it('are configurable per tier, other tiers keeping the defaults', () => {
+    const configured = { BCS_GLOBAL: [120, 30] };
+    expect(offsetsFor('BCS_GLOBAL', configured)).toEqual([120, 30]);
+    expect(offsetsFor('ESSENTIAL', configured)).toEqual(DEFAULT_REMINDER_OFFSETS);
+  });
+});
+
+describe('reminderSchedule', () => {
+  it('puts the default offsets on the right dates, earliest first', () => {
+    expect(reminderSchedule('2026-12-31', DEFAULT_REMINDER_OFFSETS)).toEqual([
+      { offset: 90, on: '2026-10-02' },
+      { offset: 60, on: '2026-11-01' },
+      { offset: 30, on: '2026-12-01' },
+      { offset: 7, on: '2026-12-24' },
+      { offset: 0, on: '2026-12-31' },
+      { offset: -30, on: '2027-01-30' },
+    ]);
+  });
+
+  it('counts across February in a leap year', () => {
+    expect(reminderSchedule('2028-03-31', [30, 60])).toEqual([
+      { offset: 60, on: '2028-01-31' },
+      { offset: 30, on: '2028-03-01' },
+    ]);
+  });
+
+  it('sorts offsets given in any order', () => {
+    expect(reminderSchedule('2026-03-31', [7, -30, 60, 0]).map((r) => r.offset)).toEqual([60, 7, 0, -30]);
+  });
+});
+
+describe('nextReminder', () => {
+  const end = '2026-12-31';
+  it.each([
+    ['long before the first offset', '2026-01-01', { offset: 90, on: '2026-10-02' }],
+    ['on the 90-day date', '2026-10-02', { offset: 90, on: '2026-10-02' }],
+    ['the day after the 90-day date', '2026-10-03', { offset: 60, on: '2026-11-01' }],
+    ['on the 30-day date', '2026-12-01', { offset: 30, on: '2026-12-01' }],
+    ['between 7 days before and the end', '2026-12-25', { offset: 0, on: '2026-12-31' }],
+    ['on the end date', '2026-12-31', { offset: 0, on: '2026-12-31' }],
+    ['after the end', '2027-01-01', { offset: -30, on: '2027-01-30' }],
+    ['on the last call', '2027-01-30', { offset: -30, on: '2027-01-30' }],
+    ['after the last call: none left', '2027-01-31', null],
+  ])('%s (%s)', (_name, today, expected) => {
+    expect(nextReminder(end, DEFAULT_REMINDER_OFFSETS, today)).toEqual(expected);
+  });
+
+  it('is null without offsets', () => {
+    expect(nextReminder(end, [], '2026-01-01')).toBeNull();
+  });
+});
