@@ -102,7 +102,20 @@ export interface RegisteredCertificate {
   registeredAt: string;
   requestId: string;
   nextReminder: DueReminder | null;
+  /** Active contacts, on the certificate that holds them (empty on a renewal certificate). */
+  roster: Roster;
+  /** Bumped by every contact change: the condition that serialises concurrent changes. */
+  rosterVersion: number;
 }
+
+/** Active contacts of a certificate: Contact ID → the serials they may call about. */
+export interface RosterEntry {
+  role: 'PRIMARY' | 'DESIGNATED';
+  serialNumbers: string[];
+  /** Lower-cased, to recognise a retried add of the same person. */
+  email: string;
+}
+export type Roster = Record<string, RosterEntry>;
 
 export interface RegisteredSerial {
   serialNumber: string;
@@ -123,9 +136,13 @@ export interface Contact {
   name: string;
   email: string;
   phone?: string;
+  address?: string;
+  company?: string;
   language: z.infer<typeof Language>;
   serialNumbers: string[];
   issuedAt: string;
+  replacedBy?: string;
+  replacedAt?: string;
 }
 
 /** What a stored registration looks like to `decide`. */
@@ -256,6 +273,16 @@ export function decideRegistration(
     registeredAt,
     requestId: options.requestId,
     nextReminder: nextReminder(request.term.end, offsetsFor(request.tier, options.reminderOffsets), today),
+    roster: isRenewal
+      ? {}
+      : {
+          [options.candidateContactId]: {
+            role: 'PRIMARY',
+            serialNumbers: products.map((p) => p.serialNumber).sort(),
+            email: request.primaryContact.email.toLowerCase(),
+          },
+        },
+    rosterVersion: isRenewal ? 0 : 1,
   };
   const newSerials: RegisteredSerial[] = products
     .filter((p) => !stored.has(p.serialNumber))

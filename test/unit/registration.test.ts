@@ -341,6 +341,10 @@ describe('decideRegistration: a new certificate', () => {
       registeredAt: '2026-03-01T10:00:00.000Z',
       requestId: 'req-1',
       nextReminder: { offset: 90, on: '2026-10-02' },
+      roster: {
+        [CANDIDATE]: { role: 'PRIMARY', serialNumbers: ['M1234567890'], email: request.primaryContact.email.toLowerCase() },
+      },
+      rosterVersion: 1,
     });
   });
 
