@@ -1,0 +1,103 @@
+/**
+ * The HTTP API of functions/http/routes.ts: one function per route, every route
+ * IAM-authorized (SigV4), access logs and throttling on the default stage.
+ */
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { WORKFLOWS, type WorkflowName } from '../../functions/catalog.ts';
+import { ROUTES, type Route } from '../../functions/http/routes.ts';
+import { ServiceFunction } from './service-function.ts';
+
+export interface ServiceHttpApiProps {
+  stage: string;
+  table: ITable;
+  stateMachines: Record<WorkflowName, IStateMachine>;
+  logRetention: RetentionDays;
+  logRemovalPolicy: RemovalPolicy;
+  /** Requests per second across the stage (steady state, burst). */
+  throttle?: { rateLimit: number; burstLimit: number };
+  routes?: readonly Route[];
+}
+
+export class ServiceHttpApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly functions: Record<string, ServiceFunction>;
+
+  constructor(scope: Construct, id: string, props: ServiceHttpApiProps) {
+    super(scope, id);
+
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `Entitlements-${props.stage}`,
+      description: 'Entitlement and renewal lifecycle service (SigV4-signed callers only)',
+      defaultAuthorizer: new HttpIamAuthorizer(),
+      createDefaultStage: false,
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            caller: '$context.identity.caller',
+            userArn: '$context.identity.userArn',
+            requestTime: '$context.requestTime',
+            httpMethod: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    this.functions = {};
+    for (const route of props.routes ?? ROUTES) {
+      const fn = new ServiceFunction(this, route.id, {
+        entry: route.entry,
+        description: `${route.method} ${route.path}`,
+        // API Gateway gives up on an integration after 30 s.
+        timeout: Duration.seconds(29),
+        logRetention: props.logRetention,
+        logRemovalPolicy: props.logRemovalPolicy,
+      });
+      if (route.access.table) fn.bindTable(props.table, route.access.table);
+      for (const name of route.access.startSync ?? []) {
+        if (!(name in WORKFLOWS)) throw new Error(`route ${route.id}: unknown workflow "${name}"`);
+        const workflow = name as WorkflowName;
+        fn.bindSyncWorkflow(props.stateMachines[workflow], WORKFLOWS[workflow].arnVariable);
+      }
+      this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
+      });
+      this.functions[route.id] = fn;
+    }
+  }
+
+  get url(): string {
+    return this.stage.url;
+  }
+}

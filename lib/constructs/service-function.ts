@@ -1,0 +1,172 @@
+/**
+ * The house Lambda function: Node 24 on Graviton, bundled by esbuild on the machine
+ * (ESM, minified, source maps; the AWS SDK v3 left to the runtime), X-Ray tracing, its
+ * own log group, and a role that holds nothing until a `bind*` method grants it what
+ * the function's intent needs.
+ */
+import { join } from 'node:path';
+import { ArnFormat, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { TABLE_DESIGN } from '../../functions/adapters/table-design.ts';
+import { REPO_ROOT } from '../config.ts';
+
+export type TableAccess = 'read' | 'readWrite';
+
+/** DynamoDB actions by intent. Transactions are authorized per item by these same actions. */
+export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ],
+};
+
+/** The table and each of its indexes, by name: no `index/*` wildcard. */
+export const tableResourceArns = (table: ITable): string[] => [
+  table.tableArn,
+  ...Object.values(TABLE_DESIGN.indexes).map((index) => `${table.tableArn}/index/${index.indexName}`),
+];
+
+export interface MailerBinding {
+  senderAddress: string;
+  /** Passed as EMAIL_TEMPLATE_PREFIX; see `templateName` in functions/adapters/mailer.ts. */
+  templatePrefix: string;
+  /** Full template names the function may send. */
+  templateNames: readonly string[];
+  configurationSetName: string;
+}
+
+export interface ServiceFunctionProps {
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  description?: string;
+  timeout?: Duration;
+  memorySize?: number;
+  environment?: Record<string, string>;
+  logRetention: RetentionDays;
+  logRemovalPolicy: RemovalPolicy;
+}
+
+const BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export class ServiceFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+
+    // Our own role instead of AWSLambdaBasicExecutionRole: it may write to its log group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.entry}: execution role`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(REPO_ROOT, props.entry),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      ...(props.description ? { description: props.description } : {}),
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        platform: 'node',
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        banner: BANNER,
+        externalModules: ['@aws-sdk/*'],
+        logLevel: LogLevel.WARNING,
+      },
+    });
+
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so X-Ray requires Resource "*".',
+    });
+  }
+
+  get functionArn(): string {
+    return this.function.functionArn;
+  }
+
+  addEnvironment(name: string, value: string): this {
+    this.function.addEnvironment(name, value);
+    return this;
+  }
+
+  /** TABLE_NAME, and the item actions of `access` on the table and its named indexes. */
+  bindTable(table: ITable, access: TableAccess): this {
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...TABLE_ACTIONS[access]], resources: tableResourceArns(table) }),
+    );
+    return this;
+  }
+
+  /**
+   * SENDER_ADDRESS, EMAIL_TEMPLATE_PREFIX and CONFIGURATION_SET_NAME, and SES v2
+   * SendEmail limited to the sender's identities, the configuration set and the templates.
+   */
+  bindMailer(mailer: MailerBinding): this {
+    this.addEnvironment('SENDER_ADDRESS', mailer.senderAddress);
+    this.addEnvironment('EMAIL_TEMPLATE_PREFIX', mailer.templatePrefix);
+    this.addEnvironment('CONFIGURATION_SET_NAME', mailer.configurationSetName);
+    const stack = Stack.of(this);
+    const ses = (resource: string, resourceName: string) =>
+      stack.formatArn({ service: 'ses', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    const domain = mailer.senderAddress.slice(mailer.senderAddress.lastIndexOf('@') + 1);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          // SES authorizes against whichever identity is verified: the address or its domain.
+          ses('identity', domain),
+          ses('identity', mailer.senderAddress),
+          ses('configuration-set', mailer.configurationSetName),
+          ...mailer.templateNames.map((name) => ses('template', name)),
+        ],
+      }),
+    );
+    return this;
+  }
+
+  /** The workflow's ARN in `variable`, and StartSyncExecution on that state machine only. */
+  bindSyncWorkflow(stateMachine: IStateMachine, variable: string): this {
+    this.addEnvironment(variable, stateMachine.stateMachineArn);
+    stateMachine.grantStartSyncExecution(this.role);
+    return this;
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The workflows of functions/catalog.ts: one function per Task function, one state
+ * machine per ASL file. Each `${...}` of an ASL file is filled through
+ * DefinitionSubstitutions from the catalog's placeholder names, and each state
+ * machine's role is granted exactly what its Task states call, read from the ASL itself.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import {
+  functionArnPlaceholder,
+  stateMachineArnPlaceholder,
+  TABLE_NAME_PLACEHOLDER,
+  TASK_FUNCTIONS,
+  type TaskFunctionName,
+  WORKFLOWS,
+  type WorkflowName,
+} from '../../functions/catalog.ts';
+import { REPO_ROOT } from '../config.ts';
+import type { EmailResources } from './email.ts';
+import { ServiceFunction } from './service-function.ts';
+
+export interface WorkflowsProps {
+  stage: string;
+  table: ITable;
+  email: EmailResources;
+  logRetention: RetentionDays;
+  logRemovalPolicy: RemovalPolicy;
+}
+
+/** `${Name}` placeholders in an ASL text, in order of first appearance. */
+export function placeholdersOf(asl: string): string[] {
+  return [...new Set([...asl.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]!))];
+}
+
+interface AslState {
+  Type: string;
+  Resource?: string;
+  Parameters?: Record<string, unknown>;
+  Arguments?: Record<string, unknown>;
+  Branches?: AslMachine[];
+  Iterator?: AslMachine;
+  ItemProcessor?: AslMachine;
+}
+interface AslMachine {
+  QueryLanguage?: string;
+  States: Record<string, AslState>;
+}
+
+/** What a state machine's Task states call: the role it needs, nothing more. */
+export interface TaskCalls {
+  functions: Set<TaskFunctionName>;
+  startExecution: Set<WorkflowName>;
+  /** DynamoDB service integrations on the table, as IAM actions (e.g. `dynamodb:UpdateItem`). */
+  tableActions: Set<string>;
+}
+
+const placeholder = (value: unknown): string | undefined =>
+  typeof value === 'string' ? /^\$\{([^}]+)\}$/.exec(value)?.[1] : undefined;
+
+const functionByPlaceholder = new Map(
+  (Object.keys(TASK_FUNCTIONS) as TaskFunctionName[]).map((name) => [functionArnPlaceholder(name), name]),
+);
+const workflowByPlaceholder = new Map(
+  (Object.keys(WORKFLOWS) as WorkflowName[]).map((name) => [stateMachineArnPlaceholder(name), name]),
+);
+
+/** Walks every Task state (Parallel branches and Map processors included); fails on what it cannot grant. */
+export function taskCallsOf(machine: AslMachine, file: string): TaskCalls {
+  const calls: TaskCalls = { functions: new Set(), startExecution: new Set(), tableActions: new Set() };
+  const visit = (m: AslMachine) => {
+    for (const [stateName, state] of Object.entries(m.States)) {
+      for (const branch of state.Branches ?? []) visit(branch);
+      if (state.Iterator) visit(state.Iterator);
+      if (state.ItemProcessor) visit(state.ItemProcessor);
+      if (state.Type !== 'Task') continue;
+      const where = `${file}: state "${stateName}"`;
+      const resource = state.Resource ?? '';
+      const parameters = state.Parameters ?? state.Arguments ?? {};
+      const direct = functionByPlaceholder.get(placeholder(resource) ?? '');
+      const invoked =
+        resource === 'arn:aws:states:::lambda:invoke'
+          ? functionByPlaceholder.get(placeholder(parameters.FunctionName) ?? '')
+          : undefined;
+      const fn = direct ?? invoked;
+      if (fn) {
+        calls.functions.add(fn);
+        continue;
+      }
+      const dynamodb = /^arn:aws:states:::dynamodb:(\w+)$/.exec(resource);
+      if (dynamodb) {
+        if (placeholder(parameters.TableName) !== TABLE_NAME_PLACEHOLDER)
+          throw new Error(`${where}: DynamoDB tasks must name the table as \${${TABLE_NAME_PLACEHOLDER}}`);
+        if (parameters.IndexName !== undefined) throw new Error(`${where}: index queries are not granted`);
+        const action = dynamodb[1]!;
+        calls.tableActions.add(`dynamodb:${action[0]!.toUpperCase()}${action.slice(1)}`);
+        continue;
+      }
+      if (resource === 'arn:aws:states:::states:startExecution') {
+        const target = workflowByPlaceholder.get(placeholder(parameters.StateMachineArn) ?? '');
+        if (!target) throw new Error(`${where}: StateMachineArn must be a catalog placeholder`);
+        calls.startExecution.add(target);
+        continue;
+      }
+      throw new Error(`${where}: no grant is known for Task resource "${resource}"`);
+    }
+  };
+  visit(machine);
+  return calls;
+}
+
+/** State machines that start others come after them. */
+function creationOrder(calls: Record<WorkflowName, TaskCalls>): WorkflowName[] {
+  const order: WorkflowName[] = [];
+  const visiting = new Set<WorkflowName>();
+  const visit = (name: WorkflowName) => {
+    if (order.includes(name)) return;
+    if (visiting.has(name)) throw new Error(`workflows start each other in a cycle through ${name}`);
+    visiting.add(name);
+    for (const target of calls[name].startExecution) visit(target);
+    order.push(name);
+  };
+  for (const name of Object.keys(calls) as WorkflowName[]) visit(name);
+  return order;
+}
+
+export class Workflows extends Construct {
+  readonly functions: Record<TaskFunctionName, ServiceFunction>;
+  readonly stateMachines: Record<WorkflowName, StateMachine>;
+
+  constructor(scope: Construct, id: string, props: WorkflowsProps) {
+    super(scope, id);
+    const logs = { logRetention: props.logRetention, logRemovalPolicy: props.logRemovalPolicy };
+
+    const functions = {} as Record<TaskFunctionName, ServiceFunction>;
+    for (const [name, spec] of Object.entries(TASK_FUNCTIONS) as Array<
+      [TaskFunctionName, (typeof TASK_FUNCTIONS)[TaskFunctionName]]
+    >) {
+      const fn = new ServiceFunction(this, name, {
+        entry: spec.entry,
+        description: `${name} task of the ${props.stage} workflows`,
+        timeout: Duration.seconds(spec.timeoutSeconds),
+        ...logs,
+      });
+      const access: { table?: 'read' | 'readWrite'; sendEmail?: boolean } = spec.access;
+      if (access.table) fn.bindTable(props.table, access.table);
+      if (access.sendEmail) fn.bindMailer(props.email);
+      functions[name] = fn;
+    }
+    this.functions = functions;
+
+    const definitions = {} as Record<WorkflowName, { text: string; calls: TaskCalls }>;
+    for (const [name, spec] of Object.entries(WORKFLOWS) as Array<[WorkflowName, { file: string }]>) {
+      const text = readFileSync(join(REPO_ROOT, spec.file), 'utf8');
+      const machine = JSON.parse(text) as AslMachine;
+      // Grants are read from JSONPath `Parameters`, and the local stack runs the same files as JSONPath.
+      if (machine.QueryLanguage !== 'JSONPath')
+        throw new Error(`${spec.file}: declare "QueryLanguage": "JSONPath"`);
+      definitions[name] = { text, calls: taskCallsOf(machine, spec.file) };
+    }
+
+    const stateMachines = {} as Record<WorkflowName, StateMachine>;
+    for (const name of creationOrder(
+      Object.fromEntries(Object.entries(definitions).map(([n, d]) => [n, d.calls])) as Record<
+        WorkflowName,
+        TaskCalls
+      >,
+    )) {
+      const spec = WORKFLOWS[name];
+      const { text, calls } = definitions[name];
+
+      const known: Record<string, string> = { [TABLE_NAME_PLACEHOLDER]: props.table.tableName };
+      for (const [fnName, fn] of Object.entries(functions))
+        known[functionArnPlaceholder(fnName as TaskFunctionName)] = fn.functionArn;
+      for (const [smName, sm] of Object.entries(stateMachines))
+        known[stateMachineArnPlaceholder(smName as WorkflowName)] = sm.stateMachineArn;
+      const definitionSubstitutions: Record<string, string> = {};
+      for (const key of placeholdersOf(text)) {
+        const value = known[key];
+        if (value === undefined) throw new Error(`${spec.file}: nothing fills \${${key}}`);
+        definitionSubstitutions[key] = value;
+      }
+
+      const logGroup = new LogGroup(this, `${name}Logs`, {
+        // The vended-logs prefix keeps Step Functions from growing the account's log resource policy.
+        logGroupName: `/aws/vendedlogs/states/Entitlements-${props.stage}-${name}`,
+        retention: props.logRetention,
+        removalPolicy: props.logRemovalPolicy,
+      });
+      const stateMachine = new StateMachine(this, name, {
+        definitionBody: DefinitionBody.fromString(text),
+        definitionSubstitutions,
+        stateMachineType: StateMachineType[spec.type],
+        logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
+        tracingEnabled: true,
+      });
+
+      for (const fnName of calls.functions)
+        stateMachine.addToRolePolicy(
+          // The ASL names unqualified function ARNs: no version or alias wildcard is needed.
+          new PolicyStatement({
+            actions: ['lambda:InvokeFunction'],
+            resources: [functions[fnName].functionArn],
+          }),
+        );
+      for (const target of calls.startExecution) stateMachines[target].grantStartExecution(stateMachine);
+      if (calls.tableActions.size > 0)
+        stateMachine.addToRolePolicy(
+          new PolicyStatement({ actions: [...calls.tableActions], resources: [props.table.tableArn] }),
+        );
+
+      Validations.of(stateMachine.role).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Step Functions logging (logs:CreateLogDelivery and related) and X-Ray tracing (xray:PutTraceSegments and related) support no resource-level permissions; AWS documents Resource "*" for both.',
+      });
+      stateMachines[name] = stateMachine;
+    }
+    this.stateMachines = stateMachines;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * What holds data or account-wide names: the single table and SES (configuration set,
+ * templates). It changes rarely and is never replaced by a deploy of the code.
+ */
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { TABLE_DESIGN } from '../functions/adapters/table-design.ts';
+import { type StageConfig, serviceName } from './config.ts';
+import { Email, type EmailResources } from './constructs/email.ts';
+
+export interface StatefulStackProps extends StackProps {
+  config: StageConfig;
+}
+
+export class StatefulStack extends Stack {
+  readonly table: Table;
+  readonly email: EmailResources;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE_DESIGN.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_DESIGN.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of Object.values(TABLE_DESIGN.indexes))
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+
+    const email = new Email(this, 'Email', {
+      templatePrefix: `${serviceName(config.stage)}-`,
+      configurationSetName: serviceName(config.stage),
+      senderAddress: config.senderAddress,
+      createSenderIdentity: config.createSenderIdentity,
+    });
+    this.email = email.resources;
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'ConfigurationSetName', { value: email.configurationSet.configurationSetName });
+  }
+}

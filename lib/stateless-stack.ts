@@ -1,0 +1,47 @@
+/**
+ * The code: functions, state machines and the HTTP API. Safe to replace at any deploy;
+ * it holds no data and receives the stateful resources through typed props.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import type { StageConfig } from './config.ts';
+import type { EmailResources } from './constructs/email.ts';
+import { ServiceHttpApi } from './constructs/http-api.ts';
+import { Workflows } from './constructs/workflows.ts';
+
+export interface StatelessStackProps extends StackProps {
+  config: StageConfig;
+  table: ITable;
+  email: EmailResources;
+}
+
+export class StatelessStack extends Stack {
+  readonly workflows: Workflows;
+  readonly httpApi: ServiceHttpApi;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logs = { logRetention: config.logRetention, logRemovalPolicy: config.logRemovalPolicy };
+
+    this.workflows = new Workflows(this, 'Workflows', {
+      stage: config.stage,
+      table: props.table,
+      email: props.email,
+      ...logs,
+    });
+
+    this.httpApi = new ServiceHttpApi(this, 'Http', {
+      stage: config.stage,
+      table: props.table,
+      stateMachines: this.workflows.stateMachines,
+      ...logs,
+    });
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.httpApi.url,
+      description: 'Base URL of the HTTP API (SigV4-signed requests, execute-api:Invoke)',
+    });
+  }
+}

@@ -1,0 +1,170 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { templateName } from '../../functions/adapters/mailer.ts';
+import { TABLE_DESIGN } from '../../functions/adapters/table-design.ts';
+import { EMAIL_TEMPLATES } from '../../templates/email/index.ts';
+import {
+  type Json,
+  resourceOf,
+  resourcesOf,
+  type Synthesized,
+  synthService,
+  synthTemplatesOnly,
+  TEST_STAGE,
+} from './synth.ts';
+
+let synth: Synthesized;
+let stateful: Template;
+beforeAll(() => {
+  synth = synthService();
+  stateful = synth.statefulTemplate;
+});
+
+describe('the table', () => {
+  const table = (): Json => {
+    const tables = Object.values(resourcesOf(stateful, 'AWS::DynamoDB::Table'));
+    expect(tables).toHaveLength(1);
+    return tables[0]!;
+  };
+
+  it('has the string keys of TABLE_DESIGN and its two indexes, projecting all attributes', () => {
+    const { Properties } = table();
+    expect(Properties.KeySchema).toEqual([
+      { AttributeName: TABLE_DESIGN.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_DESIGN.sortKey, KeyType: 'RANGE' },
+    ]);
+    for (const name of ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'])
+      expect(Properties.AttributeDefinitions).toContainEqual({ AttributeName: name, AttributeType: 'S' });
+    const indexes = Object.fromEntries(
+      (Properties.GlobalSecondaryIndexes as Json[]).map((i) => [i.IndexName, i]),
+    );
+    expect(Object.keys(indexes).sort()).toEqual(['ByProduct', 'DueByDate']);
+    for (const index of Object.values(TABLE_DESIGN.indexes)) {
+      expect(indexes[index.indexName]).toEqual({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      });
+    }
+  });
+
+  it('bills on demand, with point-in-time recovery, deletion protection and KMS encryption', () => {
+    const { Properties } = table();
+    expect(Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(Properties.ProvisionedThroughput).toBeUndefined();
+    expect(Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(Properties.DeletionProtectionEnabled).toBe(true);
+    // SSEEnabled: KMS with the AWS managed key (aws/dynamodb) instead of the DynamoDB-owned key.
+    expect(Properties.SSESpecification).toMatchObject({ SSEEnabled: true });
+    expect(Properties.StreamSpecification).toBeUndefined();
+  });
+
+  it('is retained when removed from the stack or replaced', () => {
+    const resource = table();
+    expect(resource.DeletionPolicy).toBe('Retain');
+    expect(resource.UpdateReplacePolicy).toBe('Retain');
+  });
+});
+
+describe('SES', () => {
+  const prefix = `Entitlements-${TEST_STAGE}-`;
+
+  it('has one template per (template, language), each with a subject, a text and an HTML part', () => {
+    const templates = Object.values(resourcesOf(stateful, 'AWS::SES::Template')).map(
+      (t) => t.Properties.Template as Json,
+    );
+    expect(templates).toHaveLength(EMAIL_TEMPLATES.length);
+    for (const t of EMAIL_TEMPLATES) {
+      const deployed = templates.find((d) => d.TemplateName === templateName(prefix, t.template, t.language));
+      expect(deployed, `${t.template}-${t.language}`).toBeDefined();
+      expect(deployed).toEqual({
+        TemplateName: `${prefix}${t.template}-${t.language}`,
+        SubjectPart: t.subject,
+        TextPart: t.text,
+        HtmlPart: t.html,
+      });
+      expect(deployed!.HtmlPart).toMatch(/<html/i);
+      expect(deployed!.TextPart.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('covers at least en, fr and ru for every template', () => {
+    for (const template of new Set(EMAIL_TEMPLATES.map((t) => t.template)))
+      for (const language of ['en', 'fr', 'ru'])
+        stateful.hasResourceProperties('AWS::SES::Template', {
+          Template: Match.objectLike({ TemplateName: templateName(prefix, template, language) }),
+        });
+  });
+
+  it('has a configuration set that requires TLS and suppresses bounces and complaints', () => {
+    stateful.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+    stateful.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      Name: `Entitlements-${TEST_STAGE}`,
+      DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+    });
+  });
+
+  it('leaves the sender identity to be verified out of band unless asked', () => {
+    stateful.resourceCountIs('AWS::SES::EmailIdentity', 0);
+  });
+
+  it('hands the prefix and configuration set to the functions that send', () => {
+    const sendNotice = synth.stateless.workflows.functions.SendNotice.function;
+    const env = resourceOf(synth.statelessTemplate, sendNotice).Properties.Environment.Variables as Json;
+    expect(env.EMAIL_TEMPLATE_PREFIX).toBe(prefix);
+    expect(env.SENDER_ADDRESS).toBe('support-licensing@example.com');
+    // The configuration set's name comes from the stateful stack's export.
+    expect(env.CONFIGURATION_SET_NAME).toEqual({
+      'Fn::ImportValue': expect.stringContaining('ConfigurationSet'),
+    });
+  });
+});
+
+describe('stages', () => {
+  it('creates the sender domain identity, with the configuration set, when createSenderIdentity is set', () => {
+    const { stateful } = synthTemplatesOnly({ createSenderIdentity: 'true' });
+    const template = Template.fromStack(stateful);
+    template.resourceCountIs('AWS::SES::EmailIdentity', 1);
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'example.com',
+      ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
+    });
+  });
+
+  it('keeps production logs a year, past the stack, and protects production stacks from deletion', () => {
+    const { stateful, stateless } = synthTemplatesOnly({ stage: 'prod' });
+    expect(stateful.stackName).toBe('Entitlements-prod-Stateful');
+    expect(stateful.terminationProtection).toBe(true);
+    const logGroups = Object.values(resourcesOf(Template.fromStack(stateless), 'AWS::Logs::LogGroup'));
+    expect(logGroups.length).toBeGreaterThan(0);
+    for (const logGroup of logGroups) {
+      expect(logGroup.Properties.RetentionInDays).toBe(365);
+      expect(logGroup.DeletionPolicy).toBe('Retain');
+    }
+    const devLogGroups = Object.values(resourcesOf(synth.statelessTemplate, 'AWS::Logs::LogGroup'));
+    for (const logGroup of devLogGroups) {
+      expect(logGroup.Properties.RetentionInDays).toBe(30);
+      expect(logGroup.DeletionPolicy).toBe('Delete');
+    }
+  });
+
+  it('refuses a malformed stage or sender address', () => {
+    expect(() => synthTemplatesOnly({ stage: 'Prod!' })).toThrow(/stage/);
+    expect(() => synthTemplatesOnly({ senderAddress: 'nobody' })).toThrow(/senderAddress/);
+  });
+
+  it('names both stacks after the stage and ships nothing account-specific', () => {
+    expect(synth.stateful.stackName).toBe(`Entitlements-${TEST_STAGE}-Stateful`);
+    expect(synth.stateless.stackName).toBe(`Entitlements-${TEST_STAGE}-Stateless`);
+    for (const stack of [synth.stateful, synth.stateless]) {
+      expect(stack.environment).toBe('aws://unknown-account/unknown-region');
+      expect(stack.dependencies.map((d) => d.stackName)).toEqual(
+        stack === synth.stateless ? [synth.stateful.stackName] : [],
+      );
+    }
+  });
+});

@@ -1,0 +1,179 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  TASK_FUNCTIONS,
+  type TaskFunctionName,
+  WORKFLOWS,
+  type WorkflowName,
+} from '../../functions/catalog.ts';
+import { REPO_ROOT } from '../../lib/config.ts';
+import {
+  allows,
+  type Json,
+  logicalIdOf,
+  resourceOf,
+  resourcesOf,
+  roleIdOf,
+  type Synthesized,
+  statementsOfRole,
+  synthService,
+} from './synth.ts';
+
+let synth: Synthesized;
+let stateless: Template;
+beforeAll(() => {
+  synth = synthService();
+  stateless = synth.statelessTemplate;
+});
+
+const workflowNames = Object.keys(WORKFLOWS) as WorkflowName[];
+const machine = (name: WorkflowName) => resourceOf(stateless, synth.stateless.workflows.stateMachines[name]);
+
+/** A stand-in value for a CloudFormation intrinsic, as it would be once deployed. */
+function standIn(value: unknown, resources: Json): string {
+  if (typeof value === 'string') return value;
+  const v = value as Json;
+  if (v['Fn::GetAtt']) {
+    const [id, attribute] = v['Fn::GetAtt'] as [string, string];
+    if (resources[id]?.Type === 'AWS::Lambda::Function' && attribute === 'Arn')
+      return `arn:aws:lambda:eu-west-1:123456789012:function:${id}`;
+  }
+  if (v.Ref && resources[v.Ref]?.Type === 'AWS::StepFunctions::StateMachine')
+    return `arn:aws:states:eu-west-1:123456789012:stateMachine:${v.Ref}`;
+  if (v['Fn::ImportValue']) return `imported-${String(v['Fn::ImportValue']).replace(/\W/g, '')}`;
+  throw new Error(`no stand-in for ${JSON.stringify(value)}`);
+}
+
+describe('ASL files', () => {
+  const files = readdirSync(join(REPO_ROOT, 'statemachines')).filter((f) => f.endsWith('.asl.json'));
+
+  it('are exactly the workflows of the catalog', () => {
+    expect(files.map((f) => `statemachines/${f}`).sort()).toEqual(
+      Object.values(WORKFLOWS)
+        .map((w) => w.file)
+        .sort(),
+    );
+  });
+
+  it('each declare JSONPath, which the local stack and the grants read', () => {
+    for (const file of files) {
+      const asl = JSON.parse(readFileSync(join(REPO_ROOT, 'statemachines', file), 'utf8'));
+      expect(asl.QueryLanguage, file).toBe('JSONPath');
+      expect(JSON.stringify(asl), file).not.toContain('"QueryLanguage":"JSONata"');
+    }
+  });
+});
+
+describe('state machines', () => {
+  it('one per workflow, of the type the catalog says', () => {
+    expect(Object.keys(resourcesOf(stateless, 'AWS::StepFunctions::StateMachine'))).toHaveLength(
+      workflowNames.length,
+    );
+    expect(machine('DeliverNotice').Properties.StateMachineType).toBe('STANDARD');
+    expect(machine('RegisterCertificate').Properties.StateMachineType).toBe('EXPRESS');
+    for (const name of workflowNames)
+      expect(machine(name).Properties.StateMachineType).toBe(WORKFLOWS[name].type);
+  });
+
+  it('carry their ASL file inline, with every placeholder filled by a substitution', () => {
+    const resources = stateless.toJSON().Resources as Json;
+    for (const name of workflowNames) {
+      const { DefinitionString, DefinitionSubstitutions, DefinitionS3Location } = machine(name).Properties;
+      expect(DefinitionS3Location, name).toBeUndefined();
+      expect(typeof DefinitionString, name).toBe('string');
+      expect(JSON.parse(DefinitionString)).toEqual(
+        JSON.parse(readFileSync(join(REPO_ROOT, WORKFLOWS[name].file), 'utf8')),
+      );
+      expect(DefinitionString, name).not.toContain('"QueryLanguage": "JSONata"');
+      const substitutions = DefinitionSubstitutions as Json;
+      const resolved = (DefinitionString as string).replace(/\$\{([^}]+)\}/g, (_, key: string) => {
+        expect(substitutions[key], `${name}: \${${key}}`).toBeDefined();
+        return standIn(substitutions[key], resources);
+      });
+      expect(resolved, name).not.toMatch(/\$\{/);
+      const asl = JSON.parse(resolved);
+      expect(asl.QueryLanguage, name).toBe('JSONPath');
+      // No substitution is unused: each one fills a placeholder of the file.
+      for (const key of Object.keys(substitutions)) expect(DefinitionString, name).toContain(`\${${key}}`);
+    }
+  });
+
+  it('fill Task functions with their functions, the table with its name, and delivery with its machine', () => {
+    const subs = (name: WorkflowName) => machine(name).Properties.DefinitionSubstitutions as Json;
+    const fnArn = (name: TaskFunctionName) => ({
+      'Fn::GetAtt': [logicalIdOf(synth.stateless.workflows.functions[name].function), 'Arn'],
+    });
+    expect(subs('RegisterCertificate').RecordRegistrationFunctionArn).toEqual(fnArn('RecordRegistration'));
+    expect(subs('RegisterCertificate').DeliverNoticeStateMachineArn).toEqual({
+      Ref: logicalIdOf(synth.stateless.workflows.stateMachines.DeliverNotice),
+    });
+    expect(subs('DeliverNotice').SendNoticeFunctionArn).toEqual(fnArn('SendNotice'));
+    expect(subs('DeliverNotice').TableName).toEqual({ 'Fn::ImportValue': expect.stringMatching(/Table/) });
+  });
+
+  it('log ALL with execution data to a vended-logs group, and trace with X-Ray', () => {
+    for (const name of workflowNames) {
+      const { LoggingConfiguration, TracingConfiguration } = machine(name).Properties;
+      expect(LoggingConfiguration.Level, name).toBe('ALL');
+      expect(LoggingConfiguration.IncludeExecutionData, name).toBe(true);
+      const [logGroupId] =
+        LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'];
+      const logGroup = (stateless.toJSON().Resources as Json)[logGroupId];
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties.LogGroupName).toMatch(/^\/aws\/vendedlogs\/states\//);
+      expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
+      expect(TracingConfiguration, name).toEqual({ Enabled: true });
+    }
+  });
+});
+
+describe('state machine roles', () => {
+  const statements = (name: WorkflowName) =>
+    statementsOfRole(stateless, roleIdOf(machine(name).Properties.RoleArn));
+
+  it('may invoke every Lambda function their definition names, and no other', () => {
+    const resources = stateless.toJSON().Resources as Json;
+    for (const name of workflowNames) {
+      const substitutions = machine(name).Properties.DefinitionSubstitutions as Json;
+      const functionArns = Object.values(substitutions).filter(
+        (v) => resources[(v as Json)['Fn::GetAtt']?.[0]]?.Type === 'AWS::Lambda::Function',
+      );
+      expect(functionArns.length, name).toBeGreaterThan(0);
+      for (const arn of functionArns)
+        expect(allows(statements(name), 'lambda:InvokeFunction', arn), name).toBe(true);
+      const invocable = statements(name)
+        .filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'))
+        .flatMap((s) => [s.Resource].flat());
+      expect(invocable.map((r) => JSON.stringify(r)).sort(), name).toEqual(
+        functionArns.map((r) => JSON.stringify(r)).sort(),
+      );
+    }
+  });
+
+  it('RegisterCertificate may start DeliverNotice executions', () => {
+    const deliver = { Ref: logicalIdOf(synth.stateless.workflows.stateMachines.DeliverNotice) };
+    expect(allows(statements('RegisterCertificate'), 'states:StartExecution', deliver)).toBe(true);
+  });
+
+  it('DeliverNotice may update items of the table (RecordUndeliverable), and nothing more on it', () => {
+    const table = statements('DeliverNotice').filter((s) =>
+      [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')),
+    );
+    expect(table).toHaveLength(1);
+    expect(table[0]!.Action).toBe('dynamodb:UpdateItem');
+    expect(table[0]!.Resource).toEqual({ 'Fn::ImportValue': expect.stringMatching(/Table.*Arn/) });
+    const register = statements('RegisterCertificate').filter((s) =>
+      [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')),
+    );
+    expect(register).toEqual([]);
+  });
+
+  it('Task functions exist for every catalog entry, with the timeout the catalog gives', () => {
+    for (const name of Object.keys(TASK_FUNCTIONS) as TaskFunctionName[]) {
+      const fn = resourceOf(stateless, synth.stateless.workflows.functions[name].function);
+      expect(fn.Properties.Timeout, name).toBe(TASK_FUNCTIONS[name].timeoutSeconds);
+    }
+  });
+});
