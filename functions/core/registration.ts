@@ -35,7 +35,10 @@ export const MAX_PRODUCTS_PER_CERTIFICATE = 50;
 const datesValid = (t: { start: string; end: string }) => isCalendarDate(t.start) && isCalendarDate(t.end);
 
 export const Term = z.strictObject({ start: IsoDate, end: IsoDate }).check(
-  z.refine((t) => !datesValid(t) || t.end >= t.start, { error: 'the term ends before it starts', path: ['end'] }),
+  z.refine((t) => !datesValid(t) || t.end >= t.start, {
+    error: 'the term ends before it starts',
+    path: ['end'],
+  }),
   z.refine((t) => !datesValid(t) || Date.parse(t.end) - Date.parse(t.start) <= MAX_TERM_DAYS * 86_400_000, {
     error: `a term lasts at most ${MAX_TERM_DAYS} days`,
     path: ['end'],

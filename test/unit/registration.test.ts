@@ -342,7 +342,11 @@ describe('decideRegistration: a new certificate', () => {
       requestId: 'req-1',
       nextReminder: { offset: 90, on: '2026-10-02' },
       roster: {
-        [CANDIDATE]: { role: 'PRIMARY', serialNumbers: ['M1234567890'], email: request.primaryContact.email.toLowerCase() },
+        [CANDIDATE]: {
+          role: 'PRIMARY',
+          serialNumbers: ['M1234567890'],
+          email: request.primaryContact.email.toLowerCase(),
+        },
       },
       rosterVersion: 1,
     });
