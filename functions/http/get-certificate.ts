@@ -11,8 +11,8 @@ import { CertificateNumber } from '../core/identifiers.ts';
 import { maskEmail } from '../core/registration.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import * as z from '../core/zod.ts';
-import { documentClient } from '../shared/aws.ts';
 import { now } from '../shared/clock.ts';
+import { documentClient } from '../shared/dynamodb.ts';
 import { requireEnv } from '../shared/env.ts';
 import { type HttpEvent, type HttpResult, json, problemJson } from './http.ts';
 

@@ -9,9 +9,9 @@ import { Conflict, type DomainError, InvalidInput, RuleViolation } from '../core
 import { RegistrationRequest } from '../core/registration.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import type { RecordRegistrationInput, RecordRegistrationOutput } from '../record-registration/handler.ts';
-import { sfnClient } from '../shared/aws.ts';
 import { now } from '../shared/clock.ts';
 import { requireEnv } from '../shared/env.ts';
+import { sfnClient } from '../shared/sfn.ts';
 import { type HttpEvent, type HttpResult, json, jsonBody, problemJson } from './http.ts';
 
 type Register = (input: RecordRegistrationInput) => Promise<RecordRegistrationOutput>;

@@ -14,7 +14,7 @@ import { DomainError, InvalidInput } from '../core/errors.ts';
 import { contactIdIssuedNotice } from '../core/notices.ts';
 import { decideRegistration, type RegistrationDecision, RegistrationRequest } from '../core/registration.ts';
 import { issuesOf } from '../core/validation.ts';
-import { documentClient } from '../shared/aws.ts';
+import { documentClient } from '../shared/dynamodb.ts';
 import { requireEnv } from '../shared/env.ts';
 import { logger } from '../shared/logger.ts';
 

@@ -7,10 +7,11 @@
 
 import { Mailer, PermanentMailFailure, TransientMailFailure } from '../adapters/mailer.ts';
 import { type NoticeKey, NoticeStore } from '../adapters/notices.ts';
-import { documentClient, sesClient } from '../shared/aws.ts';
 import { now } from '../shared/clock.ts';
+import { documentClient } from '../shared/dynamodb.ts';
 import { optionalEnv, requireEnv } from '../shared/env.ts';
 import { logger } from '../shared/logger.ts';
+import { sesClient } from '../shared/ses.ts';
 
 export class NoticeDeliveryDeferred extends Error {
   override readonly name = 'NoticeDeliveryDeferred';
