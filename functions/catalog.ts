@@ -15,6 +15,11 @@ export const TASK_FUNCTIONS = {
     access: { table: 'readWrite' },
     timeoutSeconds: 20,
   },
+  RecordContactChange: {
+    entry: 'functions/record-contact-change/handler.ts',
+    access: { table: 'readWrite' },
+    timeoutSeconds: 20,
+  },
   SendNotice: {
     entry: 'functions/send-notice/handler.ts',
     access: { table: 'readWrite', sendEmail: true },
@@ -35,6 +40,11 @@ export const WORKFLOWS = {
     file: 'statemachines/register-certificate.asl.json',
     type: 'EXPRESS',
     arnVariable: 'REGISTER_CERTIFICATE_STATE_MACHINE_ARN',
+  },
+  ChangeContacts: {
+    file: 'statemachines/change-contacts.asl.json',
+    type: 'EXPRESS',
+    arnVariable: 'CHANGE_CONTACTS_STATE_MACHINE_ARN',
   },
   DeliverNotice: {
     file: 'statemachines/deliver-notice.asl.json',

@@ -31,6 +31,8 @@ export interface ContactRecord extends Contact {
 
 export type CertificateRecord = RegisteredCertificate & {
   contactIds: string[];
+  /** Contact IDs replaced on this certificate: no longer valid, still part of its history. */
+  formerContactIds?: string[];
   renewedBy?: string[];
 };
 
@@ -210,6 +212,22 @@ function serialItem(s: RegisteredSerial): Record<string, unknown> {
 
 /** Records without their storage keys and index attributes. */
 function strip(item: Record<string, unknown>): Record<string, unknown> {
-  const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, type, termCertificates, renewedBy, ...rest } = item;
-  return renewedBy instanceof Set ? { ...rest, renewedBy: [...renewedBy].sort() } : rest;
+  const {
+    PK,
+    SK,
+    GSI1PK,
+    GSI1SK,
+    GSI2PK,
+    GSI2SK,
+    type,
+    termCertificates,
+    renewedBy,
+    formerContactIds,
+    ...rest
+  } = item;
+  return {
+    ...rest,
+    ...(renewedBy instanceof Set ? { renewedBy: [...renewedBy].sort() } : {}),
+    ...(formerContactIds instanceof Set ? { formerContactIds: [...formerContactIds].sort() } : {}),
+  };
 }

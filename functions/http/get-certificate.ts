@@ -32,9 +32,12 @@ export function makeGetCertificate(store: RegistrationStore) {
         ? certificate
         : await store.getCertificate(certificate.contactsCertificate);
     const [contacts, serials, auditEvents] = await Promise.all([
-      store.getContacts(roster?.contactIds ?? []),
+      store.getContacts([...(roster?.contactIds ?? []), ...(roster?.formerContactIds ?? [])]),
       store.getSerials(certificate.products.map((p) => p.serialNumber)),
-      store.listAudit(certificateNumber),
+      // Contact changes are recorded where the contacts live (the original certificate of a renewal).
+      Promise.all(
+        [...new Set([certificateNumber, certificate.contactsCertificate])].map((n) => store.listAudit(n)),
+      ).then((lists) => lists.flat().sort((a, b) => (String(a.at) < String(b.at) ? -1 : 1))),
     ]);
     const serialBy = new Map(serials.map((s) => [s.serialNumber, s]));
 

@@ -5,12 +5,12 @@
  */
 import middy from '@middy/core';
 import { SyncWorkflow } from '../adapters/workflows.ts';
-import { Conflict, type DomainError, InvalidInput, RuleViolation } from '../core/errors.ts';
 import { RegistrationRequest } from '../core/registration.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import type { RecordRegistrationInput, RecordRegistrationOutput } from '../record-registration/handler.ts';
 import { now } from '../shared/clock.ts';
 import { requireEnv } from '../shared/env.ts';
+import { domainErrorOf } from '../shared/refusal.ts';
 import { sfnClient } from '../shared/sfn.ts';
 import { type HttpEvent, type HttpResult, json, jsonBody, problemJson } from './http.ts';
 
@@ -24,7 +24,7 @@ export function makePostRegistration(register: Register) {
       requestId: event.requestContext.requestId,
       receivedAt: now().toISOString(),
     });
-    if (result.outcome === 'REFUSED') throw toDomainError(result.problem);
+    if (result.outcome === 'REFUSED') throw domainErrorOf(result.problem);
     const body = {
       certificateNumber: result.certificateNumber,
       contactId: result.contactId,
@@ -36,13 +36,6 @@ export function makePostRegistration(register: Register) {
       location: `/certificates/${result.certificateNumber}`,
     });
   };
-}
-
-function toDomainError(p: { status: number; detail: string; errors?: unknown[] }): DomainError {
-  const errors = (p.errors ?? []) as ConstructorParameters<typeof RuleViolation>[1];
-  if (p.status === 409) return new Conflict(p.detail);
-  if (p.status === 422) return new RuleViolation(p.detail, errors);
-  return new InvalidInput(p.detail, errors);
 }
 
 const workflow = new SyncWorkflow<RecordRegistrationInput, RecordRegistrationOutput>(

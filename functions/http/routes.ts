@@ -26,5 +26,33 @@ export const ROUTES: readonly Route[] = [
     entry: 'functions/http/get-certificate.ts',
     access: { table: 'read' },
   },
+  {
+    id: 'PostContact',
+    method: 'POST',
+    path: '/certificates/{certificateNumber}/contacts',
+    entry: 'functions/http/post-contact.ts',
+    access: { startSync: ['ChangeContacts'] },
+  },
+  {
+    id: 'PutContact',
+    method: 'PUT',
+    path: '/certificates/{certificateNumber}/contacts/{contactId}',
+    entry: 'functions/http/put-contact.ts',
+    access: { startSync: ['ChangeContacts'] },
+  },
+  {
+    id: 'PostContactIdResend',
+    method: 'POST',
+    path: '/certificates/{certificateNumber}/contact-id/resend',
+    entry: 'functions/http/post-contact-id-resend.ts',
+    access: { startSync: ['ChangeContacts'] },
+  },
+  {
+    id: 'GetEntitlements',
+    method: 'GET',
+    path: '/entitlements/{contactId}',
+    entry: 'functions/http/get-entitlements.ts',
+    access: { table: 'read' },
+  },
   { id: 'GetHealth', method: 'GET', path: '/health', entry: 'functions/http/health.ts', access: {} },
 ];

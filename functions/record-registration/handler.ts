@@ -17,6 +17,7 @@ import { issuesOf } from '../core/validation.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { requireEnv } from '../shared/env.ts';
 import { logger } from '../shared/logger.ts';
+import { type Refusal, refused } from '../shared/refusal.ts';
 
 export interface RecordRegistrationInput {
   request: unknown;
@@ -34,7 +35,7 @@ export type RecordRegistrationOutput =
       delivery?: { executionName: string; noticeKey: { PK: string; SK: string } };
       writeUnits?: number;
     }
-  | { outcome: 'REFUSED'; problem: { status: number; name: string; detail: string; errors?: unknown[] } };
+  | Refusal;
 
 export class RegistrationContention extends Error {
   override readonly name = 'RegistrationContention';
@@ -120,20 +121,6 @@ const deliveryOf = (contactId: string) => ({
   executionName: `contact-id-${contactId}`,
   noticeKey: keys.contact(contactId),
 });
-
-function refused(error: DomainError): RecordRegistrationOutput {
-  return {
-    outcome: 'REFUSED',
-    problem: {
-      status: error.status,
-      name: error.name,
-      detail: error.message,
-      ...('errors' in error && Array.isArray(error.errors) && error.errors.length
-        ? { errors: error.errors }
-        : {}),
-    },
-  };
-}
 
 export const handler = makeRecordRegistration(
   new RegistrationStore(documentClient, requireEnv('TABLE_NAME')),

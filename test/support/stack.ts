@@ -20,6 +20,7 @@ export interface TestStack extends LocalStack {
     body: unknown,
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: any; headers: Headers }>;
+  put(path: string, body: unknown): Promise<{ status: number; body: any; headers: Headers }>;
   get(path: string): Promise<{ status: number; body: any; headers: Headers }>;
   emails(to?: string): Promise<Email[]>;
   /** Every item in the table (tests only: the service itself never scans). */
@@ -58,6 +59,7 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
   return {
     ...stack,
     post: (path, body, headers) => call('POST', path, body, headers),
+    put: (path, body) => call('PUT', path, body),
     get: (path) => call('GET', path),
     async emails(to) {
       const store = (await (await fetch(`${stack.sesUrl}/store`)).json()) as { emails: Email[] };

@@ -1,0 +1,51 @@
+/**
+ * GET /entitlements/{contactId} — what a caller is entitled to, and why.
+ * Parse → load the contact (404 unknown or replaced) and its serials → decide on the
+ * stack's clock → answer. Emails never leave in a read.
+ */
+import middy from '@middy/core';
+import { RegistrationStore } from '../adapters/registrations.ts';
+import { dayOf } from '../core/calendar.ts';
+import { type PhaseOf, standardUnlessScheduled, verifyEntitlement } from '../core/entitlements.ts';
+import { NotFound } from '../core/errors.ts';
+import { ContactId } from '../core/identifiers.ts';
+import { parseOrThrow } from '../core/validation.ts';
+import * as z from '../core/zod.ts';
+import { now } from '../shared/clock.ts';
+import { documentClient } from '../shared/dynamodb.ts';
+import { requireEnv } from '../shared/env.ts';
+import { type HttpEvent, type HttpResult, json, problemJson } from './http.ts';
+
+/** The support phase of each version: where version lifecycles (end of life) plug in. */
+export type PhaseLookup = (
+  products: Array<{ product: string; version: string }>,
+  today: string,
+) => Promise<PhaseOf>;
+const noLifecycles: PhaseLookup = async () => standardUnlessScheduled;
+
+export function makeGetEntitlements(store: RegistrationStore, phases: PhaseLookup = noLifecycles) {
+  return async (event: HttpEvent): Promise<HttpResult> => {
+    const { contactId } = parseOrThrow(
+      z.object({ contactId: ContactId }),
+      { contactId: event.pathParameters?.contactId },
+      'the Contact ID is malformed',
+    );
+    const contact = await store.getContact(contactId);
+    // A replaced Contact ID stops verifying: to the caller it is as unknown as one never issued.
+    if (contact?.status !== 'ACTIVE') throw new NotFound(`Contact ID ${contactId} is not a valid contact`);
+    const today = dayOf(now());
+    const serials = await store.getSerials(contact.serialNumbers);
+    const phaseOf = await phases(serials, today);
+    const { contactId: id, ...answer } = verifyEntitlement(contact, serials, today, phaseOf);
+    return json(200, {
+      contactId: id,
+      name: contact.name,
+      certificateNumber: contact.certificateNumber,
+      ...answer,
+    });
+  };
+}
+
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(problemJson())
+  .handler(makeGetEntitlements(new RegistrationStore(documentClient, requireEnv('TABLE_NAME'))));
