@@ -20,6 +20,11 @@ export const TASK_FUNCTIONS = {
     access: { table: 'readWrite' },
     timeoutSeconds: 20,
   },
+  ClaimDueReminders: {
+    entry: 'functions/claim-due-reminders/handler.ts',
+    access: { table: 'readWrite' },
+    timeoutSeconds: 900,
+  },
   SendNotice: {
     entry: 'functions/send-notice/handler.ts',
     access: { table: 'readWrite', sendEmail: true },
@@ -45,6 +50,11 @@ export const WORKFLOWS = {
     file: 'statemachines/change-contacts.asl.json',
     type: 'EXPRESS',
     arnVariable: 'CHANGE_CONTACTS_STATE_MACHINE_ARN',
+  },
+  RenewalReminders: {
+    file: 'statemachines/renewal-reminders.asl.json',
+    type: 'STANDARD',
+    arnVariable: 'RENEWAL_REMINDERS_STATE_MACHINE_ARN',
   },
   DeliverNotice: {
     file: 'statemachines/deliver-notice.asl.json',

@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import type { StageConfig } from './config.ts';
 import type { EmailResources } from './constructs/email.ts';
 import { ServiceHttpApi } from './constructs/http-api.ts';
+import { RenewalReminders } from './constructs/renewal-reminders.ts';
 import { Workflows } from './constructs/workflows.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -30,6 +31,11 @@ export class StatelessStack extends Stack {
       table: props.table,
       email: props.email,
       ...logs,
+    });
+
+    new RenewalReminders(this, 'RenewalReminders', {
+      stage: config.stage,
+      stateMachine: this.workflows.stateMachines.RenewalReminders,
     });
 
     this.httpApi = new ServiceHttpApi(this, 'Http', {

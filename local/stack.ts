@@ -24,7 +24,7 @@ import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from
 import { createApiServer, loadRoutes } from './http-server.ts';
 import { assertPortFree } from './ports.ts';
 import { startLocalSes } from './ses.ts';
-import { functionArn, LocalStepFunctions, type TaskHandler } from './stepfunctions.ts';
+import { functionArn, LocalStepFunctions, stateMachineArn, type TaskHandler } from './stepfunctions.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -128,6 +128,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const w = WORKFLOWS[name];
       stepFunctions.register(name, join(ROOT, w.file), w.type, substitutions);
     }
+
+    // The daily renewal-reminder run, as the cron schedule starts it on AWS (06:00 UTC), for each day crossed.
+    clock.daily({
+      name: 'renewal-reminders',
+      run: async (day) => {
+        const run = await stepFunctions.startSync(
+          stateMachineArn('RenewalReminders'),
+          JSON.stringify({ at: `${day}T06:00:00Z` }),
+          `renewal-reminders-${day}`,
+        );
+        await stepFunctions.idle(); // the digests' deliveries, before the clock answers
+        return { status: run.status, ...(run.output ? JSON.parse(run.output) : { error: run.cause }) };
+      },
+    });
 
     const server: Server = createApiServer(await loadRoutes(ROOT), clock);
     await new Promise<void>((ok, fail) => server.once('error', fail).listen(options.port, '127.0.0.1', ok));

@@ -15,16 +15,50 @@ export class NoticeStore {
     private readonly tableName: string,
   ) {}
 
-  async get(key: NoticeKey): Promise<Notice | null> {
+  /**
+   * The notice, ready to render. A digest (renewal reminders) gathers its lines beside the
+   * notice as the run finds them; they become the template's `certificates` here.
+   */
+  async get(key: NoticeKey): Promise<(Notice & { receipts?: string[] }) | null> {
     const out = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
         Key: key,
         ConsistentRead: true,
-        ProjectionExpression: 'notice',
+        ProjectionExpression: 'notice, #lines, receipts',
+        ExpressionAttributeNames: { '#lines': 'lines' },
       }),
     );
-    return (out.Item?.notice as Notice | undefined) ?? null;
+    const notice = out.Item?.notice as Notice | undefined;
+    if (!notice) return null;
+    const lines = out.Item?.lines as Set<string> | undefined;
+    const receipts = out.Item?.receipts as Set<string> | undefined;
+    if (!lines) return notice;
+    const certificates = [...lines]
+      .map((l) => JSON.parse(l) as { certificateNumber: string })
+      .sort((a, b) => (a.certificateNumber < b.certificateNumber ? -1 : 1));
+    return {
+      ...notice,
+      data: { ...notice.data, certificates, count: certificates.length },
+      ...(receipts ? { receipts: [...receipts].sort() } : {}),
+    };
+  }
+
+  /** The ledger entries a digest answers for (`PK|SK`), marked sent once it has gone. */
+  async markReceipts(receipts: string[], at: string): Promise<void> {
+    for (const receipt of receipts) {
+      const [PK, SK] = receipt.split('|');
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK, SK },
+          UpdateExpression: 'SET #status = :sent, sentAt = if_not_exists(sentAt, :at)',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sent': 'SENT', ':at': at },
+        }),
+      );
+    }
   }
 
   /** PENDING → SENT, once; a second marking finds it SENT and changes nothing. */

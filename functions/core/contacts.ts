@@ -26,6 +26,7 @@ import {
   type RegisteredCertificate,
   type RegisteredSerial,
   type Roster,
+  type RosterEntry,
 } from './registration.ts';
 
 export type { Roster, RosterEntry } from './registration.ts';
@@ -216,7 +217,7 @@ export function decideAddContact(
   return {
     kind: 'ADDED',
     contact,
-    roster: { ...context.roster.entries, [contact.contactId]: { role: 'DESIGNATED', serialNumbers, email } },
+    roster: { ...context.roster.entries, [contact.contactId]: rosterEntry(contact) },
   };
 }
 
@@ -277,10 +278,19 @@ export function decideReplaceContact(
     },
     roster: {
       ...others,
-      [contact.contactId]: { role: replaced.role, serialNumbers: replaced.serialNumbers, email },
+      [contact.contactId]: rosterEntry(contact),
     },
   };
 }
+
+const rosterEntry = (c: Contact): RosterEntry => ({
+  role: c.role,
+  serialNumbers: c.serialNumbers,
+  email: c.email.toLowerCase(),
+  to: c.email,
+  name: c.name,
+  language: c.language,
+});
 
 function newContact(
   details: ContactDetails,

@@ -117,6 +117,10 @@ export interface RosterEntry {
   serialNumbers: string[];
   /** Lower-cased, to recognise a retried add of the same person. */
   email: string;
+  /** What a reminder needs to write to them without reading the contact (absent on older rosters). */
+  to?: string;
+  name?: string;
+  language?: z.infer<typeof Language>;
 }
 export type Roster = Record<string, RosterEntry>;
 
@@ -283,6 +287,9 @@ export function decideRegistration(
             role: 'PRIMARY',
             serialNumbers: products.map((p) => p.serialNumber).sort(),
             email: request.primaryContact.email.toLowerCase(),
+            to: request.primaryContact.email,
+            name: request.primaryContact.name,
+            language: request.primaryContact.language,
           },
         },
     rosterVersion: isRenewal ? 0 : 1,

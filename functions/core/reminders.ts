@@ -4,8 +4,9 @@
  * (certificate, offset) is sent at most once; the certificate carries only its next
  * due reminder, which is what the sparse due-date index holds.
  */
+import { createHash } from 'node:crypto';
 import { addDays } from './calendar.ts';
-import type { Tier } from './identifiers.ts';
+import type { Language, Tier } from './identifiers.ts';
 
 export const DEFAULT_REMINDER_OFFSETS: readonly number[] = [90, 60, 30, 7, 0, -30];
 
@@ -30,4 +31,75 @@ export function reminderSchedule(termEnd: string, offsets: readonly number[]): D
 /** The first reminder due on or after `today`, or null when none is left. */
 export function nextReminder(termEnd: string, offsets: readonly number[], today: string): DueReminder | null {
   return reminderSchedule(termEnd, offsets).find((r) => r.on >= today) ?? null;
+}
+
+/** The reminder that follows the one due on `day`, or null: the certificate then leaves the due index. */
+export function reminderAfter(termEnd: string, offsets: readonly number[], day: string): DueReminder | null {
+  return nextReminder(termEnd, offsets, addDays(day, 1));
+}
+
+/** Whom a reminder goes to: the active contacts of the certificate that holds its roster. */
+export interface ReminderRecipient {
+  to: string;
+  name: string;
+  language: Language;
+}
+
+/**
+ * One email per recipient per day, listing every certificate due that day: its id is
+ * the day and the address, so every shard of the run adds to the same digest.
+ */
+export function reminderDigestId(day: string, email: string): string {
+  return `reminders-${day}-${createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 20)}`;
+}
+
+/** A certificate's line in a recipient's digest. */
+export interface ReminderLine {
+  certificateNumber: string;
+  termEnd: string;
+  offset: number;
+  products: string;
+  when: string;
+}
+
+export function reminderLine(
+  certificate: {
+    certificateNumber: string;
+    products: Array<{ product: string; version: string; serialNumber: string }>;
+  },
+  due: DueReminder,
+  termEnd: string,
+  language: Language,
+): ReminderLine {
+  return {
+    certificateNumber: certificate.certificateNumber,
+    termEnd,
+    offset: due.offset,
+    products: certificate.products.map((p) => `${p.product} ${p.version} (${p.serialNumber})`).join(', '),
+    when: reminderWhen(due.offset, termEnd, language),
+  };
+}
+
+/** "ends in 30 days, on 2026-12-31", in the recipient's language. */
+export function reminderWhen(offset: number, termEnd: string, language: Language): string {
+  const days = Math.abs(offset);
+  const phrases: Record<Language, { before: string; on: string; after: string }> = {
+    en: {
+      before: `ends in ${days} days, on ${termEnd}`,
+      on: `ends today, ${termEnd}`,
+      after: `ended ${days} days ago, on ${termEnd}: support and upgrades have stopped`,
+    },
+    fr: {
+      before: `se termine dans ${days} jours, le ${termEnd}`,
+      on: `se termine aujourd'hui, le ${termEnd}`,
+      after: `s'est terminé il y a ${days} jours, le ${termEnd} : le support et les mises à niveau sont interrompus`,
+    },
+    ru: {
+      before: `заканчивается через ${days} дн., ${termEnd}`,
+      on: `заканчивается сегодня, ${termEnd}`,
+      after: `закончился ${days} дн. назад, ${termEnd}: поддержка и обновления прекращены`,
+    },
+  };
+  const p = phrases[language];
+  return offset > 0 ? p.before : offset === 0 ? p.on : p.after;
 }

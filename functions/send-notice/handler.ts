@@ -44,6 +44,7 @@ export function makeSendNotice(notices: NoticeStore, mailer: Mailer, clock: () =
         tags: { notice: notice.kind },
       });
       await notices.markSent(input.noticeKey, messageId, clock().toISOString());
+      if (notice.receipts?.length) await notices.markReceipts(notice.receipts, clock().toISOString());
       logger.info('notice sent', { noticeId: notice.id, kind: notice.kind, messageId });
       return { status: 'SENT', messageId };
     } catch (error) {

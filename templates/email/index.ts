@@ -3,6 +3,7 @@
  * the local stack loads them into local SES with CreateEmailTemplate (v2).
  */
 import { contactIdIssued } from './contact-id-issued.ts';
+import { renewalReminder } from './renewal-reminder.ts';
 
 export interface EmailTemplate {
   template: string;
@@ -12,4 +13,4 @@ export interface EmailTemplate {
   html: string;
 }
 
-export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [...contactIdIssued];
+export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [...contactIdIssued, ...renewalReminder];

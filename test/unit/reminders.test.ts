@@ -4,7 +4,10 @@ import {
   DEFAULT_REMINDER_OFFSETS,
   nextReminder,
   offsetsFor,
+  reminderAfter,
+  reminderDigestId,
   reminderSchedule,
+  reminderWhen,
 } from '../../functions/core/reminders.ts';
 
 describe('calendar', () => {
@@ -81,5 +84,34 @@ describe('nextReminder', () => {
 
   it('is null without offsets', () => {
     expect(nextReminder(end, [], '2026-01-01')).toBeNull();
+  });
+});
+
+describe('the daily run’s rules', () => {
+  it.each<[string, number, string | null]>([
+    ['2026-10-02', 90, '2026-11-01'],
+    ['2026-12-24', 7, '2026-12-31'],
+    ['2026-12-31', 0, '2027-01-30'],
+    ['2027-01-30', -30, null],
+  ])('after the reminder of %s (offset %i) the next is on %s', (day, _offset, next) => {
+    expect(reminderAfter('2026-12-31', DEFAULT_REMINDER_OFFSETS, day)?.on ?? null).toBe(next);
+  });
+
+  it('gives one digest per address and day, whatever the case of the address', () => {
+    const id = reminderDigestId('2026-12-01', 'Marie@Acme.example');
+    expect(id).toBe(reminderDigestId('2026-12-01', 'marie@acme.example'));
+    expect(id).not.toBe(reminderDigestId('2026-12-02', 'marie@acme.example'));
+    expect(id).not.toBe(reminderDigestId('2026-12-01', 'pierre@acme.example'));
+    expect(id.length).toBeLessThanOrEqual(80); // it names the delivery execution
+  });
+
+  it.each<[number, 'en' | 'fr' | 'ru', string]>([
+    [30, 'en', 'ends in 30 days, on 2026-12-31'],
+    [0, 'en', 'ends today, 2026-12-31'],
+    [-30, 'en', 'ended 30 days ago, on 2026-12-31'],
+    [7, 'fr', 'se termine dans 7 jours, le 2026-12-31'],
+    [0, 'ru', 'заканчивается сегодня, 2026-12-31'],
+  ])('says when (offset %i, %s)', (offset, language, phrase) => {
+    expect(reminderWhen(offset, '2026-12-31', language)).toContain(phrase);
   });
 });
