@@ -56,10 +56,15 @@ export class FakeTable {
     this.checkTable(input.TableName);
     const item = this.item(input.Key);
     if (!item) return {};
-    if (input.ProjectionExpression === 'notice')
-      return { Item: 'notice' in item ? { notice: item.notice } : {} };
-    if (input.ProjectionExpression) throw new Error(`fake table: projection ${input.ProjectionExpression}`);
-    return { Item: item };
+    if (!input.ProjectionExpression) return { Item: item };
+    // Top-level attributes only, as the handlers project them (`notice, #lines, receipts`).
+    const names = String(input.ProjectionExpression)
+      .split(',')
+      .map((n) => n.trim())
+      .map((n) => (n.startsWith('#') ? input.ExpressionAttributeNames?.[n] : n));
+    if (names.some((n) => !n || /[.[]/.test(n)))
+      throw new Error(`fake table: projection ${input.ProjectionExpression}`);
+    return { Item: Object.fromEntries(names.filter((n) => n in item).map((n) => [n, item[n]])) };
   }
 
   private batchGet(input: any) {
