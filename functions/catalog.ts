@@ -5,7 +5,13 @@
  */
 export interface TaskFunction {
   entry: string;
-  access: { table?: 'read' | 'readWrite'; sendEmail?: boolean };
+  /** `start`: workflows it starts (async); `schedules`: it manages one-time schedules. */
+  access: {
+    table?: 'read' | 'readWrite';
+    sendEmail?: boolean;
+    start?: readonly string[];
+    schedules?: boolean;
+  };
   timeoutSeconds: number;
 }
 
@@ -24,6 +30,17 @@ export const TASK_FUNCTIONS = {
     entry: 'functions/claim-due-reminders/handler.ts',
     access: { table: 'readWrite' },
     timeoutSeconds: 900,
+  },
+  ApplyLifecycleEvent: {
+    entry: 'functions/apply-lifecycle-event/handler.ts',
+    access: { table: 'readWrite', start: ['DeliverNotice'] },
+    timeoutSeconds: 280,
+  },
+  /** Not a Task: the daily cron schedule invokes it. */
+  ReconcileLifecycles: {
+    entry: 'functions/reconcile-lifecycles/handler.ts',
+    access: { table: 'read', start: ['LifecycleTransition'] },
+    timeoutSeconds: 120,
   },
   SendNotice: {
     entry: 'functions/send-notice/handler.ts',
@@ -55,6 +72,11 @@ export const WORKFLOWS = {
     file: 'statemachines/renewal-reminders.asl.json',
     type: 'STANDARD',
     arnVariable: 'RENEWAL_REMINDERS_STATE_MACHINE_ARN',
+  },
+  LifecycleTransition: {
+    file: 'statemachines/lifecycle-transition.asl.json',
+    type: 'STANDARD',
+    arnVariable: 'LIFECYCLE_TRANSITION_STATE_MACHINE_ARN',
   },
   DeliverNotice: {
     file: 'statemachines/deliver-notice.asl.json',

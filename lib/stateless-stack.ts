@@ -9,6 +9,7 @@ import type { StageConfig } from './config.ts';
 import type { EmailResources } from './constructs/email.ts';
 import { ServiceHttpApi } from './constructs/http-api.ts';
 import { RenewalReminders } from './constructs/renewal-reminders.ts';
+import { Schedules } from './constructs/schedules.ts';
 import { Workflows } from './constructs/workflows.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -38,8 +39,15 @@ export class StatelessStack extends Stack {
       stateMachine: this.workflows.stateMachines.RenewalReminders,
     });
 
+    const schedules = new Schedules(this, 'Schedules', {
+      stage: config.stage,
+      targets: [this.workflows.stateMachines.LifecycleTransition],
+      reconciler: this.workflows.functions.ReconcileLifecycles,
+    });
+
     this.httpApi = new ServiceHttpApi(this, 'Http', {
       stage: config.stage,
+      schedules: schedules.binding,
       table: props.table,
       stateMachines: this.workflows.stateMachines,
       ...logs,

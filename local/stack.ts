@@ -17,12 +17,14 @@ import {
   WORKFLOWS,
   type WorkflowName,
 } from '../functions/catalog.ts';
+import { addDays } from '../functions/core/calendar.ts';
 import { useClock } from '../functions/shared/clock.ts';
 import { logger } from '../functions/shared/logger.ts';
 import { LocalClock } from './clock.ts';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb.ts';
 import { createApiServer, loadRoutes } from './http-server.ts';
 import { assertPortFree } from './ports.ts';
+import { LocalScheduler } from './scheduler.ts';
 import { startLocalSes } from './ses.ts';
 import { functionArn, LocalStepFunctions, stateMachineArn, type TaskHandler } from './stepfunctions.ts';
 
@@ -53,6 +55,7 @@ export interface LocalStack {
   tableName: string;
   clock: LocalClock;
   stepFunctions: LocalStepFunctions;
+  scheduler: LocalScheduler;
   stop(): Promise<void>;
 }
 
@@ -111,6 +114,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => stepFunctions.close());
     process.env.AWS_ENDPOINT_URL_SFN = sfnUrl;
 
+    // One-time schedules (lifecycle milestones, GA dates), fired by the clock as Scheduler would.
+    const scheduler = new LocalScheduler(
+      stepFunctions,
+      options.inMemory ? null : join(dataDir, 'schedules.json'),
+    );
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SCHEDULER: await scheduler.listen(0),
+      SCHEDULE_GROUP_NAME: 'Entitlements-local',
+      SCHEDULER_ROLE_ARN: `arn:aws:iam::000000000000:role/Entitlements-local-scheduler`,
+      SCHEDULER_DEAD_LETTER_ARN: `arn:aws:sqs:${LOCAL_REGION}:000000000000:Entitlements-local-schedules-dlq`,
+    });
+    stops.push(() => scheduler.close());
+
     const substitutions: Record<string, string> = { [TABLE_NAME_PLACEHOLDER]: tableName };
     for (const name of Object.keys(TASK_FUNCTIONS) as TaskFunctionName[])
       substitutions[functionArnPlaceholder(name)] = functionArn(name);
@@ -129,6 +145,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stepFunctions.register(name, join(ROOT, w.file), w.type, substitutions);
     }
 
+    // Each day crossed: first the one-time schedules that fell within it, then the daily runs.
+    clock.daily({
+      name: 'one-time-schedules',
+      run: (day) => scheduler.fireDue(new Date(Date.parse(`${addDays(day, 1)}T00:00:00Z`) - 1)),
+    });
+    // The daily lifecycle reconciler (a cron schedule invoking the same function on AWS).
+    clock.daily({
+      name: 'lifecycle-reconciler',
+      run: async (day) => {
+        const { handler } = (await import(
+          pathToFileURL(join(ROOT, TASK_FUNCTIONS.ReconcileLifecycles.entry)).href
+        )) as {
+          handler: TaskHandler;
+        };
+        const result = await handler({ at: `${day}T00:30:00Z` });
+        await stepFunctions.idle();
+        return result;
+      },
+    });
     // The daily renewal-reminder run, as the cron schedule starts it on AWS (06:00 UTC), for each day crossed.
     clock.daily({
       name: 'renewal-reminders',
@@ -161,6 +196,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName,
       clock,
       stepFunctions,
+      scheduler,
       stop: () => stopAll(stops),
     };
   } catch (error) {

@@ -6,7 +6,7 @@
 import type { Language } from './identifiers.ts';
 import type { Contact, RegisteredCertificate } from './registration.ts';
 
-export type NoticeKind = 'CONTACT_ID_ISSUED' | 'RENEWAL_REMINDER';
+export type NoticeKind = 'CONTACT_ID_ISSUED' | 'RENEWAL_REMINDER' | 'LIFECYCLE' | 'UPGRADE';
 
 export interface Notice {
   id: string;

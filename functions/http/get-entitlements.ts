@@ -4,12 +4,15 @@
  * stack's clock → answer. Emails never leave in a read.
  */
 import middy from '@middy/core';
+import { LifecycleStore } from '../adapters/lifecycle.ts';
 import { RegistrationStore } from '../adapters/registrations.ts';
 import { dayOf } from '../core/calendar.ts';
 import { type PhaseOf, standardUnlessScheduled, verifyEntitlement } from '../core/entitlements.ts';
 import { NotFound } from '../core/errors.ts';
 import { ContactId } from '../core/identifiers.ts';
+import { supportPhaseOn } from '../core/lifecycle.ts';
 import { parseOrThrow } from '../core/validation.ts';
+import { majorOf } from '../core/versions.ts';
 import * as z from '../core/zod.ts';
 import { now } from '../shared/clock.ts';
 import { documentClient } from '../shared/dynamodb.ts';
@@ -46,6 +49,23 @@ export function makeGetEntitlements(store: RegistrationStore, phases: PhaseLooku
   };
 }
 
+/** Each version's phase from its major's lifecycle, all read in one batch. */
+export function lifecyclePhases(lifecycles: LifecycleStore): PhaseLookup {
+  return async (products, today) => {
+    const found = await lifecycles.getMany(
+      products.map((p) => ({ product: p.product, major: majorOf(p.version) })),
+    );
+    return (product, version) =>
+      supportPhaseOn(found.get(`${product}#${majorOf(version)}`) ?? null, product, version, today);
+  };
+}
+
+const tableName = requireEnv('TABLE_NAME');
 export const handler = middy<HttpEvent, HttpResult>()
   .use(problemJson())
-  .handler(makeGetEntitlements(new RegistrationStore(documentClient, requireEnv('TABLE_NAME'))));
+  .handler(
+    makeGetEntitlements(
+      new RegistrationStore(documentClient, tableName),
+      lifecyclePhases(new LifecycleStore(documentClient, tableName)),
+    ),
+  );

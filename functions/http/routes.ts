@@ -8,7 +8,7 @@ export interface Route {
   path: string;
   entry: string;
   /** What the function may touch; CDK turns this into least-privilege grants. */
-  access: { table?: 'read' | 'readWrite'; startSync?: string[] };
+  access: { table?: 'read' | 'readWrite'; startSync?: string[]; start?: string[]; schedules?: boolean };
 }
 
 export const ROUTES: readonly Route[] = [
@@ -52,6 +52,27 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/entitlements/{contactId}',
     entry: 'functions/http/get-entitlements.ts',
+    access: { table: 'read' },
+  },
+  {
+    id: 'PutLifecycle',
+    method: 'PUT',
+    path: '/products/{product}/majors/{major}/lifecycle',
+    entry: 'functions/http/put-lifecycle.ts',
+    access: { table: 'readWrite', start: ['LifecycleTransition'], schedules: true },
+  },
+  {
+    id: 'GetLifecycle',
+    method: 'GET',
+    path: '/products/{product}/majors/{major}/lifecycle',
+    entry: 'functions/http/get-lifecycle.ts',
+    access: { table: 'read' },
+  },
+  {
+    id: 'GetLifecyclePicture',
+    method: 'GET',
+    path: '/products/{product}/lifecycle.svg',
+    entry: 'functions/http/get-lifecycle-svg.ts',
     access: { table: 'read' },
   },
   { id: 'GetHealth', method: 'GET', path: '/health', entry: 'functions/http/health.ts', access: {} },

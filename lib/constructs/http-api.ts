@@ -13,7 +13,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { WORKFLOWS, type WorkflowName } from '../../functions/catalog.ts';
 import { ROUTES, type Route } from '../../functions/http/routes.ts';
-import { ServiceFunction } from './service-function.ts';
+import { type ScheduleBinding, ServiceFunction } from './service-function.ts';
 
 export interface ServiceHttpApiProps {
   stage: string;
@@ -24,6 +24,8 @@ export interface ServiceHttpApiProps {
   /** Requests per second across the stage (steady state, burst). */
   throttle?: { rateLimit: number; burstLimit: number };
   routes?: readonly Route[];
+  /** For routes that manage one-time schedules. */
+  schedules?: ScheduleBinding;
 }
 
 export class ServiceHttpApi extends Construct {
@@ -83,6 +85,15 @@ export class ServiceHttpApi extends Construct {
         logRemovalPolicy: props.logRemovalPolicy,
       });
       if (route.access.table) fn.bindTable(props.table, route.access.table);
+      for (const name of route.access.start ?? []) {
+        if (!(name in WORKFLOWS)) throw new Error(`route ${route.id}: unknown workflow "${name}"`);
+        const workflow = name as WorkflowName;
+        fn.bindWorkflow(props.stateMachines[workflow], WORKFLOWS[workflow].arnVariable);
+      }
+      if (route.access.schedules) {
+        if (!props.schedules) throw new Error(`route ${route.id} manages schedules: pass the schedules`);
+        fn.bindSchedules(props.schedules);
+      }
       for (const name of route.access.startSync ?? []) {
         if (!(name in WORKFLOWS)) throw new Error(`route ${route.id}: unknown workflow "${name}"`);
         const workflow = name as WorkflowName;

@@ -61,6 +61,15 @@ export interface ServiceFunctionProps {
 
 const BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/** What a function needs to manage one-time schedules (see constructs/schedules.ts). */
+export interface ScheduleBinding {
+  groupName: string;
+  /** `arn:…:schedule/<group>/*`: the schedules of the group. */
+  schedulesArn: string;
+  roleArn: string;
+  deadLetterArn: string;
+}
+
 export class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
@@ -163,10 +172,64 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
+  /** The workflow's ARN in `variable`, and StartExecution on that state machine only. */
+  bindWorkflow(stateMachine: IStateMachine, variable: string): this {
+    this.addEnvironment(variable, stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(this.role);
+    return this;
+  }
+
+  /** The schedule group, role and dead-letter queue, and managing schedules in that group only. */
+  bindSchedules(schedules: ScheduleBinding): this {
+    this.addEnvironment('SCHEDULE_GROUP_NAME', schedules.groupName);
+    this.addEnvironment('SCHEDULER_ROLE_ARN', schedules.roleArn);
+    this.addEnvironment('SCHEDULER_DEAD_LETTER_ARN', schedules.deadLetterArn);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [
+          'scheduler:CreateSchedule',
+          'scheduler:UpdateSchedule',
+          'scheduler:DeleteSchedule',
+          'scheduler:GetSchedule',
+        ],
+        resources: [schedules.schedulesArn],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [schedules.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagArn(this, schedules.schedulesArn)}]`,
+      reason:
+        "Schedules are named per milestone at run time (one per product, major and milestone), so the grant covers the service's own schedule group and no other.",
+    });
+    return this;
+  }
+
   /** The workflow's ARN in `variable`, and StartSyncExecution on that state machine only. */
   bindSyncWorkflow(stateMachine: IStateMachine, variable: string): this {
     this.addEnvironment(variable, stateMachine.stateMachineArn);
     stateMachine.grantStartSyncExecution(this.role);
     return this;
   }
+}
+
+/** An ARN as cdk-nag prints it in a finding: pseudo parameters as `<AWS::Name>`. */
+function nagArn(scope: Construct, arn: string): string {
+  const render = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const node = value as Record<string, unknown>;
+    if ('Ref' in node) return `<${String(node.Ref)}>`;
+    if ('Fn::GetAtt' in node) return `<${(node['Fn::GetAtt'] as string[]).join('.')}>`;
+    if ('Fn::Join' in node) {
+      const [separator, parts] = node['Fn::Join'] as [string, unknown[]];
+      return parts.map(render).join(separator);
+    }
+    throw new Error(`cannot render ${JSON.stringify(value)} as cdk-nag does`);
+  };
+  return render(Stack.of(scope).resolve(arn));
 }

@@ -17,6 +17,7 @@ import {
   stateMachineArnPlaceholder,
   TABLE_NAME_PLACEHOLDER,
   TASK_FUNCTIONS,
+  type TaskFunction,
   type TaskFunctionName,
   WORKFLOWS,
   type WorkflowName,
@@ -222,5 +223,13 @@ export class Workflows extends Construct {
       stateMachines[name] = stateMachine;
     }
     this.stateMachines = stateMachines;
+
+    // Functions that start workflows themselves (e.g. one delivery per notice they owe).
+    for (const [name, spec] of Object.entries(TASK_FUNCTIONS) as Array<[TaskFunctionName, TaskFunction]>)
+      for (const target of spec.access.start ?? []) {
+        if (!(target in WORKFLOWS)) throw new Error(`${name}: unknown workflow "${target}"`);
+        const workflow = target as WorkflowName;
+        functions[name].bindWorkflow(stateMachines[workflow], WORKFLOWS[workflow].arnVariable);
+      }
   }
 }

@@ -3,6 +3,7 @@
  * the local stack loads them into local SES with CreateEmailTemplate (v2).
  */
 import { contactIdIssued } from './contact-id-issued.ts';
+import { lifecycleNotices } from './lifecycle.ts';
 import { renewalReminder } from './renewal-reminder.ts';
 
 export interface EmailTemplate {
@@ -13,4 +14,8 @@ export interface EmailTemplate {
   html: string;
 }
 
-export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [...contactIdIssued, ...renewalReminder];
+export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [
+  ...contactIdIssued,
+  ...renewalReminder,
+  ...lifecycleNotices,
+];

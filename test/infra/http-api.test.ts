@@ -76,15 +76,18 @@ describe('HTTP API', () => {
     expect(JSON.stringify(outputs.ApiUrl?.Value)).toContain('execute-api');
   });
 
-  it('lets a route start, synchronously, only the workflows it declares, whose ARN it gets by variable', () => {
+  it('lets a route start only the workflows it declares, whose ARN it gets by variable', () => {
     for (const route of ROUTES) {
       const fn = synth.stateless.httpApi.functions[route.id]!;
       const statements = statementsOfRole(stateless, logicalIdOf(fn.role));
       const variables = resourceOf(stateless, fn.function).Properties.Environment.Variables as Json;
-      const declared = (route.access.startSync ?? []) as WorkflowName[];
+      const sync = (route.access.startSync ?? []) as WorkflowName[];
+      const async = (route.access.start ?? []) as WorkflowName[];
+      const declared = [...sync, ...async];
       for (const name of declared) {
         const arn = { Ref: logicalIdOf(synth.stateless.workflows.stateMachines[name]) };
-        expect(allows(statements, 'states:StartSyncExecution', arn), `${route.id} → ${name}`).toBe(true);
+        const action = sync.includes(name) ? 'states:StartSyncExecution' : 'states:StartExecution';
+        expect(allows(statements, action, arn), `${route.id} → ${name}`).toBe(true);
         expect(variables[WORKFLOWS[name].arnVariable], route.id).toEqual(arn);
       }
       const started = statements.filter((s) =>

@@ -6,6 +6,7 @@ import {
   allows,
   type Json,
   logicalIdOf,
+  resourceOf,
   resourcesOf,
   roleIdOf,
   statementsOfRole,
@@ -14,10 +15,14 @@ import {
 
 let stateless: Template;
 let reminders: string;
+let transition: string;
+let service: ReturnType<typeof synthTemplatesOnly>['stateless'];
 beforeAll(() => {
   const { stateless: stack } = synthTemplatesOnly();
+  service = stack;
   stateless = CdkTemplate.fromStack(stack);
-  reminders = logicalIdOf((stack as any).workflows.stateMachines.RenewalReminders);
+  reminders = logicalIdOf(stack.workflows.stateMachines.RenewalReminders);
+  transition = logicalIdOf(stack.workflows.stateMachines.LifecycleTransition);
 });
 
 describe('the daily renewal-reminder schedule', () => {
@@ -61,5 +66,110 @@ describe('statemachines/renewal-reminders.asl.json', () => {
     const { DUE_SHARDS } = await import('../../functions/adapters/table-design.ts');
     const asl = JSON.parse(readFileSync('statemachines/renewal-reminders.asl.json', 'utf8'));
     expect(asl.States.DueShards.Parameters.shards).toEqual(Array.from({ length: DUE_SHARDS }, (_, i) => i));
+  });
+});
+
+describe('one-time lifecycle schedules', () => {
+  const group = () => Object.values(resourcesOf(stateless, 'AWS::Scheduler::ScheduleGroup'))[0]!;
+
+  it('has a schedule group of its own, and a role only Scheduler of this account assumes', () => {
+    expect(group().Properties.Name).toBe('Entitlements-test');
+    const roles = resourcesOf(stateless, 'AWS::IAM::Role');
+    const [id, role] = Object.entries(roles).find(([id]) => id.startsWith('SchedulesRole'))!;
+    const trust = role.Properties.AssumeRolePolicyDocument.Statement[0];
+    expect(trust.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
+    expect(trust.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
+    // It may start the lifecycle transition and park dead letters: nothing else.
+    const statements = statementsOfRole(stateless, id);
+    expect(allows(statements, 'states:StartExecution', { Ref: transition })).toBe(true);
+    expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+      'sqs:SendMessage',
+      'states:StartExecution',
+    ]);
+    expect(statements.flatMap((s) => [s.Resource].flat())).toHaveLength(2);
+  });
+
+  it('lets PutLifecycle manage schedules of its group only, and pass that role to Scheduler only', () => {
+    const fn = service.httpApi.functions.PutLifecycle!;
+    const statements = statementsOfRole(stateless, logicalIdOf(fn.role));
+    const scheduler = statements.filter((s) =>
+      [s.Action].flat().some((a: string) => a.startsWith('scheduler:')),
+    );
+    expect(scheduler).toHaveLength(1);
+    expect([scheduler[0]!.Action].flat().sort()).toEqual([
+      'scheduler:CreateSchedule',
+      'scheduler:DeleteSchedule',
+      'scheduler:GetSchedule',
+      'scheduler:UpdateSchedule',
+    ]);
+    expect(JSON.stringify(scheduler[0]!.Resource)).toMatch(/:schedule\/Entitlements-test\/\*"/);
+    const passRole = statements.filter((s) => [s.Action].flat().includes('iam:PassRole'));
+    expect(passRole).toHaveLength(1);
+    expect(passRole[0]!.Condition).toEqual({
+      StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+    });
+    expect(JSON.stringify(passRole[0]!.Resource)).toMatch(/"SchedulesRole[0-9A-F]+","Arn"/);
+    const env = resourceOf(stateless, fn.function).Properties.Environment.Variables;
+    expect(env.SCHEDULE_GROUP_NAME).toBe('Entitlements-test');
+    expect(JSON.stringify(env.SCHEDULER_ROLE_ARN)).toMatch(/SchedulesRole/);
+    expect(JSON.stringify(env.SCHEDULER_DEAD_LETTER_ARN)).toMatch(/SchedulesDeadLetters/);
+    // No other route may touch schedules.
+    for (const [id, other] of Object.entries(service.httpApi.functions)) {
+      if (id === 'PutLifecycle') continue;
+      const others = statementsOfRole(stateless, logicalIdOf(other.role));
+      expect(JSON.stringify(others), id).not.toMatch(/scheduler:|iam:PassRole/);
+    }
+  });
+
+  it('runs the reconciler daily with retries into the dead-letter queue, invoking that function only', () => {
+    const reconciler = service.workflows.functions.ReconcileLifecycles;
+    const daily = Object.values(resourcesOf(stateless, 'AWS::Scheduler::Schedule')).find(
+      (s: Json) => s.Properties.Target.Arn?.['Fn::GetAtt']?.[0] === logicalIdOf(reconciler.function),
+    );
+    expect(daily).toBeDefined();
+    const { Properties: p } = daily as Json;
+    expect(p.ScheduleExpression).toBe('cron(30 0 * * ? *)');
+    expect(JSON.parse(p.Target.Input)).toEqual({ at: '<aws.scheduler.scheduled-time>' });
+    expect(p.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 43200 });
+    expect(p.Target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toMatch(/^SchedulesDeadLetters/);
+    const statements = statementsOfRole(stateless, roleIdOf(p.Target.RoleArn));
+    expect(statements.find((s) => [s.Action].flat().includes('lambda:InvokeFunction'))!.Resource).toEqual({
+      'Fn::GetAtt': [logicalIdOf(reconciler.function), 'Arn'],
+    });
+    // The reconciler starts the transition, under the milestone's execution name.
+    const own = statementsOfRole(stateless, logicalIdOf(reconciler.role));
+    expect(allows(own, 'states:StartExecution', { Ref: transition })).toBe(true);
+  });
+
+  it('alarms on the dead letters of the one-time schedules', () => {
+    const alarms = Object.values(resourcesOf(stateless, 'AWS::CloudWatch::Alarm')).map(
+      (a: Json) => a.Properties,
+    );
+    expect(
+      alarms.some(
+        (a) =>
+          a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          a.Dimensions[0].Value['Fn::GetAtt'][0].startsWith('SchedulesDeadLetters'),
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('no Wait of more than minutes in any state machine', () => {
+  it('leaves dates years ahead to Scheduler', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    for (const file of readdirSync('statemachines')) {
+      const asl = readFileSync(`statemachines/${file}`, 'utf8');
+      const waits: Json[] = [];
+      JSON.parse(asl, (_key, value) => {
+        if (value && typeof value === 'object' && value.Type === 'Wait') waits.push(value);
+        return value;
+      });
+      for (const wait of waits) {
+        expect(wait.Timestamp ?? wait.TimestampPath, file).toBeUndefined();
+        expect(wait.SecondsPath, file).toBeUndefined();
+        expect(wait.Seconds, file).toBeLessThanOrEqual(300);
+      }
+    }
   });
 });

@@ -1,0 +1,295 @@
+/**
+ * Major-version lifecycles in the table: the schedule and phase (`PRODUCT#<p>`,
+ * `MAJOR#<major>`), its history, who is concerned (the ByProduct index, never a Scan),
+ * and the notices owed to them, each put once.
+ */
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type MajorLifecycle, MILESTONES, PHASES, type Phase, phaseRank } from '../core/lifecycle.ts';
+import type { Notice } from '../core/notices.ts';
+import type { RegisteredCertificate, RegisteredSerial } from '../core/registration.ts';
+import type { ReminderRecipient } from '../core/reminders.ts';
+import { DUE_SHARDS, keys, TABLE_DESIGN } from './table-design.ts';
+
+export interface LifecycleEvent {
+  at: string;
+  event: 'SCHEDULED' | 'RESCHEDULED' | Phase;
+  requestId?: string;
+  dates?: Pick<MajorLifecycle, 'eolDate' | 'partialSupportDate' | 'endOfSupportDate'>;
+}
+
+export interface Impact {
+  serials: number;
+  certificates: number;
+  contacts: number;
+  recipients: ReminderRecipient[];
+}
+
+const pad = (major: number) => String(major).padStart(4, '0');
+
+export class LifecycleStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(product: string, major: number): Promise<MajorLifecycle | null> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.lifecycle(product, major),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? strip(out.Item) : null;
+  }
+
+  /** Lifecycles of several (product, major) pairs in one read, keyed `product#major`. */
+  async getMany(pairs: Array<{ product: string; major: number }>): Promise<Map<string, MajorLifecycle>> {
+    const unique = [...new Map(pairs.map((p) => [`${p.product}#${p.major}`, p])).values()];
+    const found = new Map<string, MajorLifecycle>();
+    for (let i = 0; i < unique.length; i += 100) {
+      const out = await this.db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [this.tableName]: {
+              Keys: unique.slice(i, i + 100).map((p) => keys.lifecycle(p.product, p.major)),
+            },
+          },
+        }),
+      );
+      for (const item of out.Responses?.[this.tableName] ?? []) {
+        const l = strip(item);
+        found.set(`${l.product}#${l.major}`, l);
+      }
+    }
+    return found;
+  }
+
+  /** Every scheduled major of a product (their history items sort between them and are left out). */
+  async majors(product: string): Promise<MajorLifecycle[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': `PRODUCT#${product}`, ':prefix': 'MAJOR#' },
+      }),
+    );
+    return (out.Items ?? []).filter((i) => i.type === 'Lifecycle').map(strip);
+  }
+
+  async history(product: string, major: number): Promise<LifecycleEvent[]> {
+    const prefix = `${keys.lifecycle(product, major).SK}#EVENT#`;
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.lifecycle(product, major).PK, ':prefix': prefix },
+      }),
+    );
+    return (out.Items ?? []).map((i) => {
+      const { PK, SK, type, ...event } = i;
+      return event as LifecycleEvent;
+    });
+  }
+
+  /** The schedule, written only over the revision it was decided from (a concurrent change loses). */
+  async saveSchedule(lifecycle: MajorLifecycle, event: LifecycleEvent): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...keys.lifecycle(lifecycle.product, lifecycle.major),
+                ...(dueIndexOf(lifecycle) ?? {}),
+                type: 'Lifecycle',
+                ...lifecycle,
+              },
+              ConditionExpression:
+                lifecycle.revision === 1 ? 'attribute_not_exists(PK)' : 'revision = :previous',
+              ...(lifecycle.revision === 1
+                ? {}
+                : { ExpressionAttributeValues: { ':previous': lifecycle.revision - 1 } }),
+            },
+          },
+          this.putEvent(lifecycle, event),
+        ],
+      }),
+    );
+  }
+
+  /**
+   * Moves the phase forward to `phase` if its milestone is still on `date`: a repeated or
+   * late delivery, or one for a milestone since rescheduled, changes nothing.
+   */
+  async transition(lifecycle: MajorLifecycle, phase: Phase, date: string, at: string): Promise<boolean> {
+    const milestone =
+      phase === 'EOL' ? 'eolDate' : phase === 'PARTIAL_SUPPORT' ? 'partialSupportDate' : 'endOfSupportDate';
+    const earlier = PHASES.filter((p) => phaseRank(p) < phaseRank(phase));
+    const next = dueIndexOf({ ...lifecycle, phase });
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.lifecycle(lifecycle.product, lifecycle.major),
+                UpdateExpression: next
+                  ? 'SET phase = :phase, GSI2PK = :pk, GSI2SK = :sk'
+                  : 'SET phase = :phase REMOVE GSI2PK, GSI2SK',
+                ConditionExpression: `#milestone = :date AND phase IN (${earlier.map((_, i) => `:p${i}`).join(', ')})`,
+                ExpressionAttributeNames: { '#milestone': milestone },
+                ExpressionAttributeValues: {
+                  ':phase': phase,
+                  ':date': date,
+                  ...Object.fromEntries(earlier.map((p, i) => [`:p${i}`, p])),
+                  ...(next ? { ':pk': next.GSI2PK, ':sk': next.GSI2SK } : {}),
+                },
+              },
+            },
+            this.putEvent(lifecycle, { at, event: phase }),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'TransactionCanceledException') return false;
+      throw error;
+    }
+  }
+
+  /** Serials on the major (a key prefix of the ByProduct index), their certificates and contacts. */
+  async impact(product: string, major: number): Promise<Impact> {
+    const { indexName, partitionKey, sortKey } = TABLE_DESIGN.indexes.byProduct;
+    const serials: RegisteredSerial[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out: QueryCommandOutput = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: indexName,
+          KeyConditionExpression: `${partitionKey} = :product AND begins_with(${sortKey}, :major)`,
+          ExpressionAttributeValues: { ':product': `PRODUCT#${product}`, ':major': `V#${pad(major)}.` },
+          ExclusiveStartKey,
+        }),
+      );
+      serials.push(...((out.Items ?? []) as RegisteredSerial[]));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+
+    const holders = [...new Set(serials.map((s) => s.contactsCertificate))];
+    const certificates = new Set(serials.flatMap((s) => s.terms.map((t) => t.certificateNumber)));
+    const recipients = new Map<string, ReminderRecipient>();
+    let contacts = 0;
+    for (let i = 0; i < holders.length; i += 100) {
+      const out = await this.db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [this.tableName]: { Keys: holders.slice(i, i + 100).map((n) => keys.certificate(n)) },
+          },
+        }),
+      );
+      for (const certificate of (out.Responses?.[this.tableName] ?? []) as RegisteredCertificate[]) {
+        const onMajor = new Set(serials.map((s) => s.serialNumber));
+        for (const entry of Object.values(certificate.roster ?? {})) {
+          if (!entry.serialNumbers.some((s) => onMajor.has(s))) continue;
+          contacts++;
+          if (entry.to && entry.name && !recipients.has(entry.email))
+            recipients.set(entry.email, { to: entry.to, name: entry.name, language: entry.language ?? 'en' });
+        }
+      }
+    }
+    return {
+      serials: serials.length,
+      certificates: certificates.size,
+      contacts,
+      recipients: [...recipients.values()],
+    };
+  }
+
+  /** A notice, put once: false when it was already owed (a repeated delivery of the same event). */
+  async owe(notice: Notice): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.notice(notice.id), type: 'Notice', notice },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  private putEvent(lifecycle: MajorLifecycle, event: LifecycleEvent) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.lifecycleEvent(lifecycle.product, lifecycle.major, `${event.at}#${event.event}`),
+          type: 'LifecycleEvent',
+          ...event,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
+  }
+}
+
+/** The sparse due-date entry of the next milestone still to pass: what the daily reconciler looks for. */
+function dueIndexOf(lifecycle: MajorLifecycle): { GSI2PK: string; GSI2SK: string } | null {
+  const next = MILESTONES.find(({ phase }) => phaseRank(phase) > phaseRank(lifecycle.phase));
+  return next
+    ? keys.dueIndex(
+        lifecycle[next.milestone],
+        'MILESTONE',
+        `${lifecycle.product}#${lifecycle.major}#${next.phase}`,
+      )
+    : null;
+}
+
+/** Milestones whose day is in [from, to] and not yet applied, from the due-date index. */
+export async function dueMilestones(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  days: string[],
+): Promise<MajorLifecycle[]> {
+  const { indexName, partitionKey, sortKey } = TABLE_DESIGN.indexes.dueByDate;
+  const found: MajorLifecycle[] = [];
+  for (const day of days)
+    for (let shard = 0; shard < DUE_SHARDS; shard++) {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const out: QueryCommandOutput = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: indexName,
+            KeyConditionExpression: `${partitionKey} = :due AND begins_with(${sortKey}, :kind)`,
+            ExpressionAttributeValues: { ':due': `DUE#${day}#${shard}`, ':kind': 'MILESTONE#' },
+            ExclusiveStartKey,
+          }),
+        );
+        found.push(...(out.Items ?? []).map(strip));
+        ExclusiveStartKey = out.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+    }
+  return found;
+}
+
+function strip(item: Record<string, unknown>): MajorLifecycle {
+  const { PK, SK, type, GSI2PK, GSI2SK, ...rest } = item;
+  return rest as unknown as MajorLifecycle;
+}

@@ -1,0 +1,25 @@
+/** GET /products/{product}/lifecycle.svg — every scheduled major on a timeline, today marked. */
+import middy from '@middy/core';
+import { LifecycleStore } from '../adapters/lifecycle.ts';
+import { lifecyclePicture } from '../core/lifecycle-picture.ts';
+import { now } from '../shared/clock.ts';
+import { documentClient } from '../shared/dynamodb.ts';
+import { requireEnv } from '../shared/env.ts';
+import { type HttpEvent, type HttpResult, problemJson } from './http.ts';
+import { lifecyclePath } from './lifecycle-path.ts';
+
+export function makeGetLifecycleSvg(store: LifecycleStore) {
+  return async (event: HttpEvent): Promise<HttpResult> => {
+    const { product } = lifecyclePath(event);
+    const svg = lifecyclePicture(product, await store.majors(product), now().toISOString().slice(0, 10));
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=300' },
+      body: svg,
+    };
+  };
+}
+
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(problemJson())
+  .handler(makeGetLifecycleSvg(new LifecycleStore(documentClient, requireEnv('TABLE_NAME'))));

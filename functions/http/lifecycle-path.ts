@@ -1,0 +1,19 @@
+/** The `{product}` and `{major}` of the lifecycle routes, checked. */
+import { Text } from '../core/identifiers.ts';
+import { parseOrThrow } from '../core/validation.ts';
+import * as z from '../core/zod.ts';
+import type { HttpEvent } from './http.ts';
+
+const Path = z.object({
+  product: Text(100),
+  major: z.optional(z.string().check(z.regex(/^\d{1,4}$/, 'a major version is a number, like 12'))),
+});
+
+export function lifecyclePath(event: HttpEvent): { product: string; major: number } {
+  const { product, major } = parseOrThrow(
+    Path,
+    { product: event.pathParameters?.product, major: event.pathParameters?.major },
+    'the product or major version is malformed',
+  );
+  return { product, major: Number(major ?? 0) };
+}

@@ -1,0 +1,90 @@
+/**
+ * PUT /products/{product}/majors/{major}/lifecycle — a product manager schedules end of
+ * life. Parse → decide (422 out of order, 409 moving a passed milestone) → `?dryRun=true`
+ * answers the impact and stops → store the schedule → one one-time schedule per milestone
+ * still to come → start the notices of the new schedule → answer.
+ */
+
+import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import middy from '@middy/core';
+import { type Impact, LifecycleStore } from '../adapters/lifecycle.ts';
+import { OneTimeSchedules, schedulerConfigFromEnv } from '../adapters/scheduler.ts';
+import { WORKFLOWS } from '../catalog.ts';
+import { NotFound } from '../core/errors.ts';
+import {
+  decideSchedule,
+  LifecycleRequest,
+  MILESTONES,
+  milestoneExecutionName,
+  milestoneScheduleName,
+  slug,
+} from '../core/lifecycle.ts';
+import { parseOrThrow } from '../core/validation.ts';
+import { now } from '../shared/clock.ts';
+import { documentClient } from '../shared/dynamodb.ts';
+import { requireEnv } from '../shared/env.ts';
+import { schedulerClient } from '../shared/scheduler.ts';
+import { sfnClient } from '../shared/sfn.ts';
+import { type HttpEvent, type HttpResult, json, jsonBody, problemJson } from './http.ts';
+import { lifecyclePath } from './lifecycle-path.ts';
+
+const counts = (i: Impact) => ({ serials: i.serials, contacts: i.contacts, certificates: i.certificates });
+
+export function makePutLifecycle(
+  store: LifecycleStore,
+  schedules: OneTimeSchedules,
+  sfn: SFNClient,
+  transitionArn: string,
+) {
+  return async (event: HttpEvent): Promise<HttpResult> => {
+    const { product, major } = lifecyclePath(event);
+    const request = parseOrThrow(LifecycleRequest, jsonBody(event), 'the lifecycle is malformed');
+    const at = now();
+    const current = await store.get(product, major);
+    const lifecycle = decideSchedule(product, major, request, current, at);
+    const impact = await store.impact(product, major);
+    if (!current && impact.serials === 0)
+      throw new NotFound(
+        `no serial of ${product} ${major} is registered: nobody to tell, nothing to schedule`,
+      );
+    if (event.queryStringParameters?.dryRun === 'true')
+      return json(200, { dryRun: true, product, major, phase: lifecycle.phase, impact: counts(impact) });
+
+    await store.saveSchedule(lifecycle, {
+      at: at.toISOString(),
+      event: current ? 'RESCHEDULED' : 'SCHEDULED',
+      requestId: event.requestContext.requestId,
+      dates: request,
+    });
+    const today = at.toISOString().slice(0, 10);
+    for (const { milestone, phase } of MILESTONES) {
+      if (lifecycle[milestone] <= today) continue; // passed: applied in the phase just stored
+      await schedules.put({
+        name: milestoneScheduleName(product, major, phase),
+        at: new Date(`${lifecycle[milestone]}T00:00:00Z`),
+        workflow: 'LifecycleTransition',
+        executionName: milestoneExecutionName(product, major, phase, lifecycle[milestone]),
+        input: { product, major, event: phase, date: lifecycle[milestone] },
+      });
+    }
+    await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: transitionArn,
+        name: `lifecycle-${slug(product)}-${major}-r${lifecycle.revision}`,
+        input: JSON.stringify({ product, major, event: 'SCHEDULED', revision: lifecycle.revision }),
+      }),
+    );
+    return json(current ? 200 : 201, { ...lifecycle, impact: counts(impact) });
+  };
+}
+
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(problemJson())
+  .handler(
+    makePutLifecycle(
+      new LifecycleStore(documentClient, requireEnv('TABLE_NAME')),
+      new OneTimeSchedules(schedulerClient, schedulerConfigFromEnv()),
+      sfnClient,
+      requireEnv(WORKFLOWS.LifecycleTransition.arnVariable),
+    ),
+  );

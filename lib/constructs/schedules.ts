@@ -1,0 +1,115 @@
+/**
+ * Time on AWS for dates years ahead: a schedule group for the one-time schedules the
+ * functions create (lifecycle milestones, GA dates), the role those schedules use to
+ * start the target state machines, a dead-letter queue with an alarm for a start that
+ * failed all its retries, and the daily reconciler that applies anything missed.
+ */
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  CfnScheduleGroup,
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { ScheduleBinding, ServiceFunction } from './service-function.ts';
+
+export interface SchedulesProps {
+  stage: string;
+  /** What one-time schedules may start. */
+  targets: IStateMachine[];
+  /** Invoked daily to apply milestones whose schedule was missed. */
+  reconciler: ServiceFunction;
+}
+
+export class Schedules extends Construct {
+  readonly binding: ScheduleBinding;
+  readonly deadLetters: Queue;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: SchedulesProps) {
+    super(scope, id);
+    const groupName = `Entitlements-${props.stage}`;
+    const group = new CfnScheduleGroup(this, 'Group', { name: groupName });
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter queue of the one-time schedules; operators and the reconciler act on it.',
+    });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'Lets one-time schedules start their state machine and park what fails',
+    });
+    for (const target of props.targets) target.grantStartExecution(this.role);
+    // Scheduler only sends to the dead-letter queue (grantSendMessages would add queue reads).
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetters.queueArn] }),
+    );
+
+    this.binding = {
+      groupName,
+      schedulesArn: Stack.of(this).formatArn({
+        service: 'scheduler',
+        resource: 'schedule',
+        resourceName: `${groupName}/*`,
+      }),
+      roleArn: this.role.roleArn,
+      deadLetterArn: this.deadLetters.queueArn,
+    };
+    // A function creating schedules needs the group to exist first.
+    this.node.addDependency(group);
+
+    new Schedule(this, 'DailyReconciler', {
+      description: `Apply lifecycle milestones whose one-time schedule was missed (${props.stage})`,
+      schedule: ScheduleExpression.cron({ minute: '30', hour: '0' }),
+      target: new InvokeFunctionOnly(props.reconciler.function, {
+        input: ScheduleTargetInput.fromObject({ at: ContextAttribute.scheduledTime }),
+        deadLetterQueue: this.deadLetters,
+        retryAttempts: 20,
+        maxEventAge: Duration.hours(12),
+      }),
+    });
+    new Alarm(this, 'DeadLettersAlarm', {
+      alarmDescription:
+        'A scheduled lifecycle or GA job could not start; the daily reconciler retries milestones.',
+      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
+
+/**
+ * LambdaInvoke grants invoke on the function and on `<arn>:*` (its versions and aliases);
+ * the schedule invokes `$LATEST` only, so the role gets the function's ARN and nothing more.
+ */
+class InvokeFunctionOnly extends LambdaInvoke {
+  private readonly target: IFunction;
+
+  constructor(target: IFunction, props: ScheduleTargetBaseProps) {
+    super(target, props);
+    this.target = target;
+  }
+
+  protected override addTargetActionToRole(role: IRole): void {
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.target.functionArn] }),
+    );
+  }
+}
