@@ -11,6 +11,7 @@ import { addDays, dayOf } from '../functions/core/calendar.ts';
 import { startDynamoDbLocal } from '../local/dynamodb.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { stateMachineArn } from '../local/stepfunctions.ts';
+import { countIo } from './reads.ts';
 
 process.env.LOG_LEVEL = 'ERROR';
 const dynamodb = await startDynamoDbLocal({ port: 0, dbPath: null });
@@ -23,29 +24,8 @@ const stack = await startLocalStack({
 });
 const { documentClient } = await import('../functions/shared/dynamodb.ts');
 
-// Every read the handlers make, counted from what DynamoDB says it consumed; and every Scan.
-const reads = { units: 0, items: 0, scans: 0 };
-documentClient.middlewareStack.add(
-  (next, context) => async (args) => {
-    const name = context.commandName ?? '';
-    if (/Scan/.test(name)) reads.scans++;
-    const isRead = /Get|Query|Scan/.test(name);
-    if (isRead) (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
-    const result = await next(args);
-    if (isRead) {
-      const out = result.output as {
-        ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }>;
-        Item?: unknown;
-        Items?: unknown[];
-        Responses?: Record<string, unknown[]>;
-      };
-      for (const c of [out.ConsumedCapacity ?? []].flat()) reads.units += c.CapacityUnits ?? 0;
-      reads.items += out.Item ? 1 : (out.Items?.length ?? Object.values(out.Responses ?? {}).flat().length);
-    }
-    return result;
-  },
-  { step: 'initialize', name: 'benchReads' },
-);
+// Every read the handlers make (from what DynamoDB returned and consumed), every Scan and write.
+const reads = countIo(documentClient);
 
 let loaded = 0;
 /** Certificates as registration stores them: `due` of them with their 30-day reminder on `day`. */

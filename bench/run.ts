@@ -156,4 +156,13 @@ while (performance.now() - startedAt < 60_000) {
 child.kill('SIGINT');
 await new Promise((r) => child.once('exit', r));
 console.log(`ready in ${ready.toFixed(1)} s ${mark(ready > 0 && ready <= TARGETS.startSeconds)}`);
-process.exit(0);
+
+// The GA run at 50,000 serials: decisions per second and items read per decision.
+const upgrades = spawn(
+  process.execPath,
+  [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'bench/upgrades.ts')],
+  {
+    stdio: 'inherit',
+  },
+);
+process.exit(await new Promise<number>((r) => upgrades.once('exit', (code) => r(code ?? 1))));

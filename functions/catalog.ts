@@ -36,11 +36,26 @@ export const TASK_FUNCTIONS = {
     access: { table: 'readWrite', start: ['DeliverNotice'] },
     timeoutSeconds: 280,
   },
+  PlanUpgradeRun: {
+    entry: 'functions/plan-upgrade-run/handler.ts',
+    access: { table: 'read' },
+    timeoutSeconds: 900,
+  },
+  DecideUpgrades: {
+    entry: 'functions/decide-upgrades/handler.ts',
+    access: { table: 'readWrite' },
+    timeoutSeconds: 900,
+  },
+  DeliverUpgradeNotices: {
+    entry: 'functions/deliver-upgrade-notices/handler.ts',
+    access: { table: 'read', start: ['DeliverNotice'] },
+    timeoutSeconds: 300,
+  },
   /** Not a Task: the daily cron schedule invokes it. */
-  ReconcileLifecycles: {
-    entry: 'functions/reconcile-lifecycles/handler.ts',
-    access: { table: 'read', start: ['LifecycleTransition'] },
-    timeoutSeconds: 120,
+  ReconcileSchedules: {
+    entry: 'functions/reconcile-schedules/handler.ts',
+    access: { table: 'read', start: ['LifecycleTransition', 'UpgradeDecisions'] },
+    timeoutSeconds: 300,
   },
   SendNotice: {
     entry: 'functions/send-notice/handler.ts',
@@ -77,6 +92,11 @@ export const WORKFLOWS = {
     file: 'statemachines/lifecycle-transition.asl.json',
     type: 'STANDARD',
     arnVariable: 'LIFECYCLE_TRANSITION_STATE_MACHINE_ARN',
+  },
+  UpgradeDecisions: {
+    file: 'statemachines/upgrade-decisions.asl.json',
+    type: 'STANDARD',
+    arnVariable: 'UPGRADE_DECISIONS_STATE_MACHINE_ARN',
   },
   DeliverNotice: {
     file: 'statemachines/deliver-notice.asl.json',

@@ -20,7 +20,15 @@ export interface StageConfig {
   logRetention: RetentionDays;
   /** Logs of a production stage outlive its stack; elsewhere they go with it. */
   logRemovalPolicy: RemovalPolicy;
+  /** Base URLs the emails link to: renewal, the licensing portal, the download service. */
+  links: { renewalUrl: string; licensingPortalUrl: string; downloadsUrl: string };
 }
+
+const LINK_DEFAULTS = {
+  renewalUrl: 'https://licensing.vendor.example/renew',
+  licensingPortalUrl: 'https://licensing.vendor.example',
+  downloadsUrl: 'https://downloads.vendor.example',
+};
 
 const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
 const EMAIL = /^[^@\s]+@([^@\s]+\.[^@\s]+)$/;
@@ -33,12 +41,21 @@ export function readStageConfig(app: App): StageConfig {
     throw new Error(`context "senderAddress" must be an email address, got "${senderAddress}"`);
   const createSenderIdentity = ['true', true].includes(app.node.tryGetContext('createSenderIdentity'));
   const production = stage === 'prod';
+  const links = { ...LINK_DEFAULTS };
+  for (const key of Object.keys(links) as Array<keyof typeof links>) {
+    const value = app.node.tryGetContext(key);
+    if (value === undefined) continue;
+    if (!/^https:\/\/[^\s"<>]+$/.test(String(value)))
+      throw new Error(`context "${key}" must be an https URL, got "${value}"`);
+    links[key] = String(value);
+  }
   return {
     stage,
     senderAddress,
     createSenderIdentity,
     logRetention: production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     logRemovalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    links,
   };
 }
 

@@ -31,6 +31,7 @@ export class StatelessStack extends Stack {
       stage: config.stage,
       table: props.table,
       email: props.email,
+      links: config.links,
       ...logs,
     });
 
@@ -41,8 +42,11 @@ export class StatelessStack extends Stack {
 
     const schedules = new Schedules(this, 'Schedules', {
       stage: config.stage,
-      targets: [this.workflows.stateMachines.LifecycleTransition],
-      reconciler: this.workflows.functions.ReconcileLifecycles,
+      targets: [
+        this.workflows.stateMachines.LifecycleTransition,
+        this.workflows.stateMachines.UpgradeDecisions,
+      ],
+      reconciler: this.workflows.functions.ReconcileSchedules,
     });
 
     this.httpApi = new ServiceHttpApi(this, 'Http', {

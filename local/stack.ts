@@ -152,10 +152,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     // The daily lifecycle reconciler (a cron schedule invoking the same function on AWS).
     clock.daily({
-      name: 'lifecycle-reconciler',
+      name: 'schedule-reconciler',
       run: async (day) => {
         const { handler } = (await import(
-          pathToFileURL(join(ROOT, TASK_FUNCTIONS.ReconcileLifecycles.entry)).href
+          pathToFileURL(join(ROOT, TASK_FUNCTIONS.ReconcileSchedules.entry)).href
         )) as {
           handler: TaskHandler;
         };

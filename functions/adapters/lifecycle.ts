@@ -9,14 +9,14 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  type QueryCommandOutput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type MajorLifecycle, MILESTONES, PHASES, type Phase, phaseRank } from '../core/lifecycle.ts';
 import type { Notice } from '../core/notices.ts';
 import type { RegisteredCertificate, RegisteredSerial } from '../core/registration.ts';
 import type { ReminderRecipient } from '../core/reminders.ts';
-import { DUE_SHARDS, keys, TABLE_DESIGN } from './table-design.ts';
+import { dueItems, queryPages } from './due-index.ts';
+import { keys, TABLE_DESIGN } from './table-design.ts';
 
 export interface LifecycleEvent {
   at: string;
@@ -172,20 +172,13 @@ export class LifecycleStore {
   async impact(product: string, major: number): Promise<Impact> {
     const { indexName, partitionKey, sortKey } = TABLE_DESIGN.indexes.byProduct;
     const serials: RegisteredSerial[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: indexName,
-          KeyConditionExpression: `${partitionKey} = :product AND begins_with(${sortKey}, :major)`,
-          ExpressionAttributeValues: { ':product': `PRODUCT#${product}`, ':major': `V#${pad(major)}.` },
-          ExclusiveStartKey,
-        }),
-      );
-      serials.push(...((out.Items ?? []) as RegisteredSerial[]));
-      ExclusiveStartKey = out.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: indexName,
+      KeyConditionExpression: `${partitionKey} = :product AND begins_with(${sortKey}, :major)`,
+      ExpressionAttributeValues: { ':product': `PRODUCT#${product}`, ':major': `V#${pad(major)}.` },
+    }))
+      serials.push(...((page.Items ?? []) as RegisteredSerial[]));
 
     const holders = [...new Set(serials.map((s) => s.contactsCertificate))];
     const certificates = new Set(serials.flatMap((s) => s.terms.map((t) => t.certificateNumber)));
@@ -261,32 +254,13 @@ function dueIndexOf(lifecycle: MajorLifecycle): { GSI2PK: string; GSI2SK: string
     : null;
 }
 
-/** Milestones whose day is in [from, to] and not yet applied, from the due-date index. */
+/** Milestones due on `days` and not yet applied, from the due-date index. */
 export async function dueMilestones(
   db: DynamoDBDocumentClient,
   tableName: string,
   days: string[],
 ): Promise<MajorLifecycle[]> {
-  const { indexName, partitionKey, sortKey } = TABLE_DESIGN.indexes.dueByDate;
-  const found: MajorLifecycle[] = [];
-  for (const day of days)
-    for (let shard = 0; shard < DUE_SHARDS; shard++) {
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const out: QueryCommandOutput = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: indexName,
-            KeyConditionExpression: `${partitionKey} = :due AND begins_with(${sortKey}, :kind)`,
-            ExpressionAttributeValues: { ':due': `DUE#${day}#${shard}`, ':kind': 'MILESTONE#' },
-            ExclusiveStartKey,
-          }),
-        );
-        found.push(...(out.Items ?? []).map(strip));
-        ExclusiveStartKey = out.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-    }
-  return found;
+  return (await dueItems(db, tableName, days, 'MILESTONE')).map(strip);
 }
 
 function strip(item: Record<string, unknown>): MajorLifecycle {

@@ -34,12 +34,12 @@ export class NoticeStore {
     const lines = out.Item?.lines as Set<string> | undefined;
     const receipts = out.Item?.receipts as Set<string> | undefined;
     if (!lines) return notice;
-    const certificates = [...lines]
-      .map((l) => JSON.parse(l) as { certificateNumber: string })
-      .sort((a, b) => (a.certificateNumber < b.certificateNumber ? -1 : 1));
+    // Lines gathered from several writes (a digest's certificates, an upgrade's serials), in a stable order.
+    const listName = typeof notice.data.listName === 'string' ? notice.data.listName : 'certificates';
+    const list = [...lines].sort().map((l) => JSON.parse(l) as Record<string, unknown>);
     return {
       ...notice,
-      data: { ...notice.data, certificates, count: certificates.length },
+      data: { ...notice.data, [listName]: list, count: list.length },
       ...(receipts ? { receipts: [...receipts].sort() } : {}),
     };
   }

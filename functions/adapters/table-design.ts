@@ -72,8 +72,8 @@ export const keys = {
     GSI1PK: `PRODUCT#${product}`,
     GSI1SK: `V#${versionKey}#${serialNumber}`,
   }),
-  /** DueByDate index entries: `kind` keeps reminders, milestones and GA runs apart within a day. */
-  dueIndex: (day: string, kind: 'REMINDER' | 'MILESTONE' | 'RELEASE', id: string) => ({
+  /** DueByDate index entries: `kind` keeps reminders, milestones, GA runs and their upgrade notices apart within a day. */
+  dueIndex: (day: string, kind: 'REMINDER' | 'MILESTONE' | 'RELEASE' | 'UPGRADE', id: string) => ({
     GSI2PK: `DUE#${day}#${shardOf(id)}`,
     GSI2SK: `${kind}#${id}`,
   }),

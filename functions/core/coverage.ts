@@ -10,6 +10,8 @@ export interface CoverageTerm {
   end: string;
   tier: Tier;
   certificateNumber: string;
+  /** The day the term was registered: a term registered after a GA date grants nothing for it (no retroactive grants). */
+  registeredOn?: string;
 }
 
 export interface CoverageSummary {

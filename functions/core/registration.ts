@@ -264,6 +264,7 @@ export function decideRegistration(
     end: request.term.end,
     tier: request.tier,
     certificateNumber,
+    registeredOn: today,
   };
   const products = request.products.map((p) => ({ ...p, productLine: p.productLine ?? p.product }));
   const certificate: RegisteredCertificate = {

@@ -62,6 +62,20 @@ export const ROUTES: readonly Route[] = [
     access: { table: 'readWrite', start: ['LifecycleTransition'], schedules: true },
   },
   {
+    id: 'PutRelease',
+    method: 'PUT',
+    path: '/products/{product}/releases/{version}',
+    entry: 'functions/http/put-release.ts',
+    access: { table: 'readWrite', start: ['UpgradeDecisions'], schedules: true },
+  },
+  {
+    id: 'GetUpgradeEntitlement',
+    method: 'GET',
+    path: '/products/{product}/releases/{version}/entitlements/{serialNumber}',
+    entry: 'functions/http/get-upgrade-entitlement.ts',
+    access: { table: 'read' },
+  },
+  {
     id: 'GetLifecycle',
     method: 'GET',
     path: '/products/{product}/majors/{major}/lifecycle',

@@ -15,6 +15,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { TABLE_DESIGN } from '../../functions/adapters/table-design.ts';
 import { REPO_ROOT } from '../config.ts';
+import { nagArn } from './nag.ts';
 
 export type TableAccess = 'read' | 'readWrite';
 
@@ -216,20 +217,4 @@ export class ServiceFunction extends Construct {
     stateMachine.grantStartSyncExecution(this.role);
     return this;
   }
-}
-
-/** An ARN as cdk-nag prints it in a finding: pseudo parameters as `<AWS::Name>`. */
-function nagArn(scope: Construct, arn: string): string {
-  const render = (value: unknown): string => {
-    if (typeof value === 'string') return value;
-    const node = value as Record<string, unknown>;
-    if ('Ref' in node) return `<${String(node.Ref)}>`;
-    if ('Fn::GetAtt' in node) return `<${(node['Fn::GetAtt'] as string[]).join('.')}>`;
-    if ('Fn::Join' in node) {
-      const [separator, parts] = node['Fn::Join'] as [string, unknown[]];
-      return parts.map(render).join(separator);
-    }
-    throw new Error(`cannot render ${JSON.stringify(value)} as cdk-nag does`);
-  };
-  return render(Stack.of(scope).resolve(arn));
 }

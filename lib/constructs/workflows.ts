@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -24,6 +24,7 @@ import {
 } from '../../functions/catalog.ts';
 import { REPO_ROOT } from '../config.ts';
 import type { EmailResources } from './email.ts';
+import { nagArn } from './nag.ts';
 import { ServiceFunction } from './service-function.ts';
 
 export interface WorkflowsProps {
@@ -32,6 +33,8 @@ export interface WorkflowsProps {
   email: EmailResources;
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
+  /** Base URLs the notices link to. */
+  links: { renewalUrl: string; licensingPortalUrl: string; downloadsUrl: string };
 }
 
 /** `${Name}` placeholders in an ASL text, in order of first appearance. */
@@ -41,12 +44,12 @@ export function placeholdersOf(asl: string): string[] {
 
 interface AslState {
   Type: string;
+  ItemProcessor?: AslMachine & { ProcessorConfig?: { Mode?: string } };
   Resource?: string;
   Parameters?: Record<string, unknown>;
   Arguments?: Record<string, unknown>;
   Branches?: AslMachine[];
   Iterator?: AslMachine;
-  ItemProcessor?: AslMachine;
 }
 interface AslMachine {
   QueryLanguage?: string;
@@ -115,6 +118,16 @@ export function taskCallsOf(machine: AslMachine, file: string): TaskCalls {
   return calls;
 }
 
+/** Whether a Map state runs its items as child executions (a Distributed Map). */
+export function hasDistributedMap(machine: AslMachine): boolean {
+  return Object.values(machine.States).some(
+    (state) =>
+      state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED' ||
+      (state.ItemProcessor && hasDistributedMap(state.ItemProcessor)) ||
+      (state.Branches ?? []).some(hasDistributedMap),
+  );
+}
+
 /** State machines that start others come after them. */
 function creationOrder(calls: Record<WorkflowName, TaskCalls>): WorkflowName[] {
   const order: WorkflowName[] = [];
@@ -146,6 +159,11 @@ export class Workflows extends Construct {
         entry: spec.entry,
         description: `${name} task of the ${props.stage} workflows`,
         timeout: Duration.seconds(spec.timeoutSeconds),
+        environment: {
+          RENEWAL_URL: props.links.renewalUrl,
+          LICENSING_PORTAL_URL: props.links.licensingPortalUrl,
+          DOWNLOADS_URL: props.links.downloadsUrl,
+        },
         ...logs,
       });
       const access: { table?: 'read' | 'readWrite'; sendEmail?: boolean } = spec.access;
@@ -155,14 +173,18 @@ export class Workflows extends Construct {
     }
     this.functions = functions;
 
-    const definitions = {} as Record<WorkflowName, { text: string; calls: TaskCalls }>;
+    const definitions = {} as Record<WorkflowName, { text: string; calls: TaskCalls; distributed: boolean }>;
     for (const [name, spec] of Object.entries(WORKFLOWS) as Array<[WorkflowName, { file: string }]>) {
       const text = readFileSync(join(REPO_ROOT, spec.file), 'utf8');
       const machine = JSON.parse(text) as AslMachine;
       // Grants are read from JSONPath `Parameters`, and the local stack runs the same files as JSONPath.
       if (machine.QueryLanguage !== 'JSONPath')
         throw new Error(`${spec.file}: declare "QueryLanguage": "JSONPath"`);
-      definitions[name] = { text, calls: taskCallsOf(machine, spec.file) };
+      definitions[name] = {
+        text,
+        calls: taskCallsOf(machine, spec.file),
+        distributed: hasDistributedMap(machine),
+      };
     }
 
     const stateMachines = {} as Record<WorkflowName, StateMachine>;
@@ -173,7 +195,7 @@ export class Workflows extends Construct {
       >,
     )) {
       const spec = WORKFLOWS[name];
-      const { text, calls } = definitions[name];
+      const { text, calls, distributed } = definitions[name];
 
       const known: Record<string, string> = { [TABLE_NAME_PLACEHOLDER]: props.table.tableName };
       for (const [fnName, fn] of Object.entries(functions))
@@ -193,7 +215,10 @@ export class Workflows extends Construct {
         retention: props.logRetention,
         removalPolicy: props.logRemovalPolicy,
       });
+      // Named, so that the grant on its own executions needs no reference to itself.
+      const stateMachineName = `Entitlements-${props.stage}-${name}`;
       const stateMachine = new StateMachine(this, name, {
+        ...(distributed ? { stateMachineName } : {}),
         definitionBody: DefinitionBody.fromString(text),
         definitionSubstitutions,
         stateMachineType: StateMachineType[spec.type],
@@ -214,6 +239,32 @@ export class Workflows extends Construct {
         stateMachine.addToRolePolicy(
           new PolicyStatement({ actions: [...calls.tableActions], resources: [props.table.tableArn] }),
         );
+
+      if (distributed) {
+        // A Distributed Map starts its items as child executions of this state machine. As CDK's
+        // DistributedMap does, the grant is a separate policy, so the role does not depend on
+        // the state machine it belongs to.
+        const policy = new Policy(stateMachine, 'DistributedMapPolicy');
+        stateMachine.role.attachInlinePolicy(policy);
+        stateMachine.grantStartExecution(policy);
+        const executions = Stack.of(this).formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${stateMachineName}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+        policy.addStatements(
+          new PolicyStatement({
+            actions: ['states:DescribeExecution', 'states:StopExecution'],
+            resources: [executions],
+          }),
+        );
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagArn(this, executions)}]`,
+          reason:
+            "A Distributed Map names its child executions at run time; the grant covers this state machine's own executions and no other's.",
+        });
+      }
 
       Validations.of(stateMachine.role).acknowledge({
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',

@@ -5,6 +5,7 @@
 import { contactIdIssued } from './contact-id-issued.ts';
 import { lifecycleNotices } from './lifecycle.ts';
 import { renewalReminder } from './renewal-reminder.ts';
+import { upgradeAvailable } from './upgrade-available.ts';
 
 export interface EmailTemplate {
   template: string;
@@ -18,4 +19,5 @@ export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [
   ...contactIdIssued,
   ...renewalReminder,
   ...lifecycleNotices,
+  ...upgradeAvailable,
 ];

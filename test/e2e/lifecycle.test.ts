@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayOf } from '../../functions/core/calendar.ts';
 import { milestoneExecutionName, milestoneScheduleName } from '../../functions/core/lifecycle.ts';
+import { clockOf, unchanged } from '../support/clock.ts';
 import { registration, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -15,13 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const today = () => dayOf(stack.clock.now());
-const settle = () => stack.stepFunctions.idle();
-const moveTo = async (day: string) => {
-  const res = await stack.post('/_local/clock', { now: `${day}T12:00:00Z` });
-  expect(res.status).toBe(200);
-  return res.body;
-};
+const { today, settle, moveTo } = clockOf(() => stack);
 
 let products = 0;
 /** A product of its own per test, so impacts and schedules do not mix. */
@@ -67,18 +62,6 @@ const pendingSchedules = (product: string) =>
   stack.scheduler
     .list()
     .filter((s) => JSON.parse(s.Target.Input).Input.includes(`"product":${JSON.stringify(product)}`));
-
-/** Proof that a refused request changed nothing: same items, same mailbox, same schedules. */
-async function unchanged(run: () => Promise<void>) {
-  const items = JSON.stringify(await stack.items());
-  const emails = (await stack.emails()).length;
-  const schedules = stack.scheduler.list().length;
-  await run();
-  await settle();
-  expect(JSON.stringify(await stack.items())).toBe(items);
-  expect((await stack.emails()).length).toBe(emails);
-  expect(stack.scheduler.list().length).toBe(schedules);
-}
 
 describe('PUT /products/{product}/majors/{major}/lifecycle', () => {
   it('schedules each milestone, answers the impact and tells each contact once, in their language', async () => {
@@ -126,7 +109,7 @@ describe('PUT /products/{product}/majors/{major}/lifecycle', () => {
     const product = newProduct();
     await registered(product, ['9.0', '9.1']);
     await registered(product, ['9.0 MP 2']);
-    await unchanged(async () => {
+    await unchanged(stack, async () => {
       const res = await stack.put(`${path(product, 9)}?dryRun=true`, schedule(10, 20, 30));
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ dryRun: true, product, major: 9, phase: 'GA' });
@@ -153,17 +136,17 @@ describe('PUT /products/{product}/majors/{major}/lifecycle', () => {
       ['malformed JSON', '{"eolDate": ', 400],
     ];
     for (const [label, body, status, field] of cases)
-      await unchanged(async () => {
+      await unchanged(stack, async () => {
         const res = await stack.put(path(product, 5), body);
         expect(res.status, label).toBe(status);
         expect(res.headers.get('content-type'), label).toContain('application/problem+json');
         if (field) expect(JSON.stringify(res.body.errors), label).toContain(field);
       });
-    await unchanged(async () => {
+    await unchanged(stack, async () => {
       const res = await stack.put(path(product, 'twelve'), schedule(10, 20, 30));
       expect(res.status).toBe(400);
     });
-    await unchanged(async () => {
+    await unchanged(stack, async () => {
       const res = await stack.put(path(newProduct(), 5), schedule(10, 20, 30));
       expect(res.status).toBe(404); // no registered serial: nobody to tell
       expect(res.body.detail).toMatch(/no serial/);
@@ -225,13 +208,13 @@ describe('a major moving through end of life on the clock', () => {
     expect((await stack.get(path(product, 3))).body.phase).toBe('EOL');
 
     // Moving the passed EOL date: 409, nothing changed.
-    await unchanged(async () => {
+    await unchanged(stack, async () => {
       const res = await stack.put(path(product, 3), { ...first, eolDate: addDays(first.eolDate, 5) });
       expect(res.status).toBe(409);
       expect(res.body.detail).toMatch(/eolDate .* has passed/);
     });
     // Moving a future milestone into the past: 409.
-    await unchanged(async () => {
+    await unchanged(stack, async () => {
       const res = await stack.put(path(product, 3), { ...first, partialSupportDate: first.eolDate });
       expect(res.status).toBe(409);
     });
@@ -305,9 +288,7 @@ describe('a major moving through end of life on the clock', () => {
     expect(stack.scheduler.delete(milestoneScheduleName(product, 6, 'EOL'))).toBe(true);
     const moved = await moveTo(dates.eolDate);
     expect((await stack.get(path(product, 6))).body.phase).toBe('EOL');
-    const reconciled = moved.ran.find(
-      (r: any) => r.job === 'lifecycle-reconciler' && r.day === dates.eolDate,
-    );
+    const reconciled = moved.ran.find((r: any) => r.job === 'schedule-reconciler' && r.day === dates.eolDate);
     expect(reconciled.result.started).toHaveLength(1);
     expect((await lifecycleEmails(to)).map((e) => e.subject).at(-1)).toContain('End of life');
     // The next milestones still go by their schedules, and the reconciler starts nothing twice.
@@ -315,7 +296,7 @@ describe('a major moving through end of life on the clock', () => {
     expect((await stack.get(path(product, 6))).body.phase).toBe('PARTIAL_SUPPORT');
     const partialRun = milestoneExecutionName(product, 6, 'PARTIAL_SUPPORT', dates.partialSupportDate);
     const startedByReconciler = next.ran
-      .filter((r: any) => r.job === 'lifecycle-reconciler')
+      .filter((r: any) => r.job === 'schedule-reconciler')
       .flatMap((r: any) => r.result.started);
     expect(startedByReconciler).not.toContain(partialRun);
     expect(stack.stepFunctions.list('LifecycleTransition').filter((e) => e.name === partialRun)).toHaveLength(

@@ -157,3 +157,23 @@ describe('every function', () => {
     expect(arns.every((a) => !a.includes('*'))).toBe(true);
   });
 });
+
+describe('links in the emails', () => {
+  it('come from configuration (CDK context), defaulting to the vendor sites, https only', async () => {
+    const { synthTemplatesOnly } = await import('./synth.ts');
+    const { Template } = await import('aws-cdk-lib/assertions');
+    const env = (context: Record<string, unknown>) => {
+      const { stateless: stack } = synthTemplatesOnly(context);
+      const fn = stack.workflows.functions.DecideUpgrades;
+      return resourceOf(Template.fromStack(stack), fn.function).Properties.Environment.Variables as Json;
+    };
+    expect(env({})).toMatchObject({
+      LICENSING_PORTAL_URL: 'https://licensing.vendor.example',
+      DOWNLOADS_URL: 'https://downloads.vendor.example',
+    });
+    expect(env({ downloadsUrl: 'https://downloads.acme.example' }).DOWNLOADS_URL).toBe(
+      'https://downloads.acme.example',
+    );
+    expect(() => env({ licensingPortalUrl: 'http://insecure.example' })).toThrow(/https URL/);
+  });
+});

@@ -72,13 +72,24 @@ describe('cdk-nag (AwsSolutions)', () => {
       /^AwsSolutions::AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule\/Entitlements-test\/\*\]$/.test(
         a.id,
       );
-    const others = acks.filter((a) => !deadLetterQueue(a) && !scheduleGroup(a));
+    // And a Distributed Map's own child executions.
+    const childExecutions = (a: { id: string; path: string }) =>
+      /\/DistributedMapPolicy$/.test(a.path) &&
+      /^AwsSolutions::AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:Entitlements-test-UpgradeDecisions:\*\]$/.test(
+        a.id,
+      );
+    const others = acks.filter((a) => !deadLetterQueue(a) && !scheduleGroup(a) && !childExecutions(a));
     expect(new Set(others.map((a) => a.id))).toEqual(
       new Set(['AwsSolutions::AwsSolutions-IAM5[Resource::*]']),
     );
-    for (const ack of acks.filter((a) => !deadLetterQueue(a))) expect(ack.path).toMatch(/\/Role$/);
+    for (const ack of acks.filter((a) => !deadLetterQueue(a) && !childExecutions(a)))
+      expect(ack.path).toMatch(/\/Role$/);
     expect(acks.filter(scheduleGroup).map((a) => a.path)).toEqual([
       'Entitlements-test-Stateless/Http/PutLifecycle/Role',
+      'Entitlements-test-Stateless/Http/PutRelease/Role',
+    ]);
+    expect(acks.filter(childExecutions).map((a) => a.path)).toEqual([
+      'Entitlements-test-Stateless/Workflows/UpgradeDecisions/DistributedMapPolicy',
     ]);
   });
 

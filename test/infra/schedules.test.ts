@@ -79,50 +79,55 @@ describe('one-time lifecycle schedules', () => {
     const trust = role.Properties.AssumeRolePolicyDocument.Statement[0];
     expect(trust.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
     expect(trust.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
-    // It may start the lifecycle transition and park dead letters: nothing else.
+    // It may start the lifecycle transition and the GA run, and park dead letters: nothing else.
+    const gaRun = logicalIdOf(service.workflows.stateMachines.UpgradeDecisions);
     const statements = statementsOfRole(stateless, id);
     expect(allows(statements, 'states:StartExecution', { Ref: transition })).toBe(true);
-    expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+    expect(allows(statements, 'states:StartExecution', { Ref: gaRun })).toBe(true);
+    expect([...new Set(statements.flatMap((s) => [s.Action].flat()))].sort()).toEqual([
       'sqs:SendMessage',
       'states:StartExecution',
     ]);
-    expect(statements.flatMap((s) => [s.Resource].flat())).toHaveLength(2);
+    expect(statements.flatMap((s) => [s.Resource].flat())).toHaveLength(3);
   });
 
-  it('lets PutLifecycle manage schedules of its group only, and pass that role to Scheduler only', () => {
-    const fn = service.httpApi.functions.PutLifecycle!;
-    const statements = statementsOfRole(stateless, logicalIdOf(fn.role));
-    const scheduler = statements.filter((s) =>
-      [s.Action].flat().some((a: string) => a.startsWith('scheduler:')),
-    );
-    expect(scheduler).toHaveLength(1);
-    expect([scheduler[0]!.Action].flat().sort()).toEqual([
-      'scheduler:CreateSchedule',
-      'scheduler:DeleteSchedule',
-      'scheduler:GetSchedule',
-      'scheduler:UpdateSchedule',
-    ]);
-    expect(JSON.stringify(scheduler[0]!.Resource)).toMatch(/:schedule\/Entitlements-test\/\*"/);
-    const passRole = statements.filter((s) => [s.Action].flat().includes('iam:PassRole'));
-    expect(passRole).toHaveLength(1);
-    expect(passRole[0]!.Condition).toEqual({
-      StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
-    });
-    expect(JSON.stringify(passRole[0]!.Resource)).toMatch(/"SchedulesRole[0-9A-F]+","Arn"/);
-    const env = resourceOf(stateless, fn.function).Properties.Environment.Variables;
-    expect(env.SCHEDULE_GROUP_NAME).toBe('Entitlements-test');
-    expect(JSON.stringify(env.SCHEDULER_ROLE_ARN)).toMatch(/SchedulesRole/);
-    expect(JSON.stringify(env.SCHEDULER_DEAD_LETTER_ARN)).toMatch(/SchedulesDeadLetters/);
-    // No other route may touch schedules.
-    for (const [id, other] of Object.entries(service.httpApi.functions)) {
-      if (id === 'PutLifecycle') continue;
-      const others = statementsOfRole(stateless, logicalIdOf(other.role));
-      expect(JSON.stringify(others), id).not.toMatch(/scheduler:|iam:PassRole/);
-    }
-  });
+  it.each(['PutLifecycle', 'PutRelease'])(
+    'lets %s manage schedules of its group only, and pass that role to Scheduler only',
+    (route) => {
+      const fn = service.httpApi.functions[route]!;
+      const statements = statementsOfRole(stateless, logicalIdOf(fn.role));
+      const scheduler = statements.filter((s) =>
+        [s.Action].flat().some((a: string) => a.startsWith('scheduler:')),
+      );
+      expect(scheduler).toHaveLength(1);
+      expect([scheduler[0]!.Action].flat().sort()).toEqual([
+        'scheduler:CreateSchedule',
+        'scheduler:DeleteSchedule',
+        'scheduler:GetSchedule',
+        'scheduler:UpdateSchedule',
+      ]);
+      expect(JSON.stringify(scheduler[0]!.Resource)).toMatch(/:schedule\/Entitlements-test\/\*"/);
+      const passRole = statements.filter((s) => [s.Action].flat().includes('iam:PassRole'));
+      expect(passRole).toHaveLength(1);
+      expect(passRole[0]!.Condition).toEqual({
+        StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+      });
+      expect(JSON.stringify(passRole[0]!.Resource)).toMatch(/"SchedulesRole[0-9A-F]+","Arn"/);
+      const env = resourceOf(stateless, fn.function).Properties.Environment.Variables;
+      expect(env.SCHEDULE_GROUP_NAME).toBe('Entitlements-test');
+      expect(JSON.stringify(env.SCHEDULER_ROLE_ARN)).toMatch(/SchedulesRole/);
+      expect(JSON.stringify(env.SCHEDULER_DEAD_LETTER_ARN)).toMatch(/SchedulesDeadLetters/);
+      // No other route may touch schedules.
+      for (const [id, other] of Object.entries(service.httpApi.functions)) {
+        if (id === 'PutLifecycle' || id === 'PutRelease') continue;
+        const others = statementsOfRole(stateless, logicalIdOf(other.role));
+        expect(JSON.stringify(others), id).not.toMatch(/scheduler:|iam:PassRole/);
+      }
+    },
+  );
 
   it('runs the reconciler daily with retries into the dead-letter queue, invoking that function only', () => {
-    const reconciler = service.workflows.functions.ReconcileLifecycles;
+    const reconciler = service.workflows.functions.ReconcileSchedules;
     const daily = Object.values(resourcesOf(stateless, 'AWS::Scheduler::Schedule')).find(
       (s: Json) => s.Properties.Target.Arn?.['Fn::GetAtt']?.[0] === logicalIdOf(reconciler.function),
     );
@@ -139,6 +144,8 @@ describe('one-time lifecycle schedules', () => {
     // The reconciler starts the transition, under the milestone's execution name.
     const own = statementsOfRole(stateless, logicalIdOf(reconciler.role));
     expect(allows(own, 'states:StartExecution', { Ref: transition })).toBe(true);
+    const gaRun = logicalIdOf(service.workflows.stateMachines.UpgradeDecisions);
+    expect(allows(own, 'states:StartExecution', { Ref: gaRun })).toBe(true);
   });
 
   it('alarms on the dead letters of the one-time schedules', () => {
@@ -171,5 +178,23 @@ describe('no Wait of more than minutes in any state machine', () => {
         expect(wait.Seconds, file).toBeLessThanOrEqual(300);
       }
     }
+  });
+});
+
+describe('the GA run (upgrade-decisions)', () => {
+  it('may start, describe and stop its own Distributed Map child executions, through a policy of its own', () => {
+    const gaRun = service.workflows.stateMachines.UpgradeDecisions;
+    const id = logicalIdOf(gaRun);
+    const machine = resourcesOf(stateless, 'AWS::StepFunctions::StateMachine')[id]!;
+    expect(machine.Properties.StateMachineName).toBe('Entitlements-test-UpgradeDecisions');
+    const policies = Object.values(resourcesOf(stateless, 'AWS::IAM::Policy')).filter((p: Json) =>
+      JSON.stringify(p.Properties.PolicyName).includes('DistributedMapPolicy'),
+    );
+    expect(policies).toHaveLength(1);
+    const statements = policies[0]!.Properties.PolicyDocument.Statement as Json[];
+    expect(allows(statements, 'states:StartExecution', { Ref: id })).toBe(true);
+    const describe = statements.find((s) => [s.Action].flat().includes('states:DescribeExecution'))!;
+    expect(JSON.stringify(describe.Resource)).toContain(':execution:Entitlements-test-UpgradeDecisions:*');
+    expect(policies[0]!.Properties.Roles).toEqual([{ Ref: roleIdOf(machine.Properties.RoleArn) }]);
   });
 });

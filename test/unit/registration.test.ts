@@ -366,7 +366,13 @@ describe('decideRegistration: a new certificate', () => {
         version: '12.0',
         contactsCertificate: CERTIFICATE,
         terms: [
-          { start: '2026-01-01', end: '2026-12-31', tier: 'ESSENTIAL', certificateNumber: CERTIFICATE },
+          {
+            start: '2026-01-01',
+            end: '2026-12-31',
+            tier: 'ESSENTIAL',
+            certificateNumber: CERTIFICATE,
+            registeredOn: '2026-03-01',
+          },
         ],
       },
     ]);
@@ -467,7 +473,13 @@ describe('decideRegistration: a renewal (serials already registered)', () => {
     primaryContactOf: { [ROOT]: EXISTING_CONTACT },
   };
   const decision = decideRegistration(request, context, options());
-  const term = { start: '2026-01-01', end: '2026-12-31', tier: 'ESSENTIAL', certificateNumber: RENEWAL };
+  const term = {
+    start: '2026-01-01',
+    end: '2026-12-31',
+    tier: 'ESSENTIAL',
+    certificateNumber: RENEWAL,
+    registeredOn: '2026-03-01',
+  };
 
   it('renews, issuing no new contact', () => {
     expect(decision.kind).toBe('RENEW');

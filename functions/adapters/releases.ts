@@ -1,0 +1,270 @@
+/**
+ * Releases and upgrade decisions in the table: a release (`PRODUCT#<p>`, `RELEASE#<version
+ * key>`) sits in the due-date index on its GA day until decided; the GA run reads the
+ * product's serials on earlier versions from the ByProduct index in pages (never a Scan),
+ * records one decision per serial once, and gathers each entitled contact's serials on one
+ * upgrade notice, which the run delivers at the end.
+ */
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Notice } from '../core/notices.ts';
+import type { RegisteredCertificate, RegisteredSerial } from '../core/registration.ts';
+import type { Release, UpgradeDecision } from '../core/upgrades.ts';
+import { dueItems } from './due-index.ts';
+import { keys, TABLE_DESIGN } from './table-design.ts';
+
+/** Where a page of serials starts in the ByProduct index (null: the first page). */
+export type PageStart = Record<string, unknown> | null;
+
+/** What reading cost, for the benchmark (DynamoDB's ConsumedCapacity and items returned). */
+export interface ReadCost {
+  readUnits: number;
+  itemsRead: number;
+}
+
+export class ReleaseStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(product: string, versionKey: string): Promise<Release | null> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.release(product, versionKey),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? stripRelease(out.Item) : null;
+  }
+
+  /** Whether any serial of the product is registered (one key of the ByProduct index). */
+  async hasSerials(product: string): Promise<boolean> {
+    const { indexName, partitionKey } = TABLE_DESIGN.indexes.byProduct;
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: indexName,
+        KeyConditionExpression: `${partitionKey} = :product`,
+        ExpressionAttributeValues: { ':product': `PRODUCT#${product}` },
+        ProjectionExpression: 'PK',
+        Limit: 1,
+      }),
+    );
+    return (out.Items?.length ?? 0) > 0;
+  }
+
+  /** Written over the revision it was decided from; in the due-date index on its GA day. */
+  async save(release: Release): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.release(release.product, release.versionKey),
+          ...keys.dueIndex(release.gaDate, 'RELEASE', `${release.product}#${release.versionKey}`),
+          type: 'Release',
+          ...release,
+        },
+        ConditionExpression: release.revision === 1 ? 'attribute_not_exists(PK)' : 'revision = :previous',
+        ...(release.revision === 1
+          ? {}
+          : { ExpressionAttributeValues: { ':previous': release.revision - 1 } }),
+      }),
+    );
+  }
+
+  /**
+   * Splits the product's serials on versions before `versionKey` into pages of `size`,
+   * reading only their keys: the GA run fans out over the starts.
+   */
+  async pageStarts(product: string, versionKey: string, size: number, cost?: ReadCost): Promise<PageStart[]> {
+    const starts: PageStart[] = [null];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    for (;;) {
+      const out = await this.db.send(this.pageQuery(product, versionKey, size, ExclusiveStartKey, true));
+      count(out, cost);
+      ExclusiveStartKey = out.LastEvaluatedKey;
+      if (!ExclusiveStartKey) break;
+      starts.push(ExclusiveStartKey);
+    }
+    return starts;
+  }
+
+  /** One page of serials on versions before `versionKey`, from `start`. */
+  async page(
+    product: string,
+    versionKey: string,
+    start: PageStart,
+    size: number,
+    cost?: ReadCost,
+  ): Promise<RegisteredSerial[]> {
+    const out = await this.db.send(this.pageQuery(product, versionKey, size, start ?? undefined, false));
+    count(out, cost);
+    return (out.Items ?? []) as RegisteredSerial[];
+  }
+
+  /** The certificates holding these serials' contacts, read once each. */
+  async rosters(certificateNumbers: string[], cost?: ReadCost): Promise<Map<string, RegisteredCertificate>> {
+    const unique = [...new Set(certificateNumbers)];
+    const found = new Map<string, RegisteredCertificate>();
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Array<Record<string, unknown>>; ProjectionExpression: string }> = {
+        [this.tableName]: {
+          Keys: unique.slice(i, i + 100).map((n) => keys.certificate(n)),
+          ProjectionExpression: 'certificateNumber, roster',
+        },
+      };
+      while (Object.keys(request).length) {
+        const out = await this.db.send(
+          new BatchGetCommand({ RequestItems: request, ReturnConsumedCapacity: 'TOTAL' }),
+        );
+        if (cost) {
+          cost.readUnits += (out.ConsumedCapacity ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+          cost.itemsRead += out.Responses?.[this.tableName]?.length ?? 0;
+        }
+        for (const c of (out.Responses?.[this.tableName] ?? []) as RegisteredCertificate[])
+          found.set(c.certificateNumber, c);
+        request = (out.UnprocessedKeys ?? {}) as typeof request;
+      }
+    }
+    return found;
+  }
+
+  /** Records a decision once: false when it was already recorded (a re-run decides nothing again). */
+  async recordDecision(decision: UpgradeDecision, versionKey: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.upgradeDecision(decision.serialNumber, decision.product, versionKey),
+            type: 'UpgradeDecision',
+            ...decision,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async getDecision(
+    serialNumber: string,
+    product: string,
+    versionKey: string,
+  ): Promise<UpgradeDecision | null> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.upgradeDecision(serialNumber, product, versionKey),
+      }),
+    );
+    if (!out.Item) return null;
+    const { PK, SK, type, ...decision } = out.Item;
+    return decision as UpgradeDecision;
+  }
+
+  /**
+   * Adds entitled serials to a contact's upgrade notice (created on first use), and puts the
+   * notice in the due-date index under the GA day so the run can deliver it at the end.
+   * Adding to a set is idempotent: a repeated page adds nothing.
+   */
+  async owe(notice: Notice, lines: string[], gaDate: string, runKey: string): Promise<void> {
+    const due = keys.dueIndex(gaDate, 'UPGRADE', `${runKey}#${notice.id}`);
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.notice(notice.id),
+        UpdateExpression:
+          'SET notice = if_not_exists(notice, :notice), #type = :type, GSI2PK = :pk, GSI2SK = :sk ADD #lines :lines',
+        ExpressionAttributeNames: { '#type': 'type', '#lines': 'lines' },
+        ExpressionAttributeValues: {
+          ':notice': notice,
+          ':type': 'Notice',
+          ':lines': new Set(lines),
+          ':pk': due.GSI2PK,
+          ':sk': due.GSI2SK,
+        },
+      }),
+    );
+  }
+
+  /** A page of the notices a GA run owes, in one shard of its GA day. */
+  async owedNotices(
+    gaDate: string,
+    shard: number,
+    runKey: string,
+    start: PageStart,
+  ): Promise<{ noticeIds: string[]; next: PageStart }> {
+    const { indexName, partitionKey, sortKey } = TABLE_DESIGN.indexes.dueByDate;
+    const out: QueryCommandOutput = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: indexName,
+        KeyConditionExpression: `${partitionKey} = :due AND begins_with(${sortKey}, :prefix)`,
+        ExpressionAttributeValues: { ':due': `DUE#${gaDate}#${shard}`, ':prefix': `UPGRADE#${runKey}#` },
+        ProjectionExpression: 'PK',
+        Limit: 500,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    return {
+      noticeIds: (out.Items ?? []).map((i) => String(i.PK).slice('NOTICE#'.length)),
+      next: out.LastEvaluatedKey ?? null,
+    };
+  }
+
+  private pageQuery(
+    product: string,
+    versionKey: string,
+    size: number,
+    start: Record<string, unknown> | undefined,
+    keysOnly: boolean,
+  ) {
+    const { indexName, partitionKey, sortKey } = TABLE_DESIGN.indexes.byProduct;
+    return new QueryCommand({
+      TableName: this.tableName,
+      IndexName: indexName,
+      // Serials sort by version key: every serial before the release, and none on or after it.
+      KeyConditionExpression: `${partitionKey} = :product AND ${sortKey} < :release`,
+      ExpressionAttributeValues: { ':product': `PRODUCT#${product}`, ':release': `V#${versionKey}` },
+      Limit: size,
+      ReturnConsumedCapacity: 'TOTAL',
+      ...(keysOnly ? { ProjectionExpression: 'PK, SK, GSI1PK, GSI1SK' } : {}),
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    });
+  }
+}
+
+function count(out: QueryCommandOutput, cost?: ReadCost) {
+  if (!cost) return;
+  cost.readUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
+  cost.itemsRead += out.Items?.length ?? 0;
+}
+
+function stripRelease(item: Record<string, unknown>): Release {
+  const { PK, SK, type, GSI2PK, GSI2SK, ...rest } = item;
+  return rest as unknown as Release;
+}
+
+/** Releases whose GA day is among `days` and not yet decided, from the due-date index. */
+export async function dueReleases(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  days: string[],
+): Promise<Release[]> {
+  return (await dueItems(db, tableName, days, 'RELEASE'))
+    .map(stripRelease)
+    .filter((r) => r.status === 'SCHEDULED');
+}
