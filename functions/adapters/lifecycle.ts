@@ -15,7 +15,9 @@ import { type MajorLifecycle, MILESTONES, PHASES, type Phase, phaseRank } from '
 import type { Notice } from '../core/notices.ts';
 import type { RegisteredCertificate, RegisteredSerial } from '../core/registration.ts';
 import type { ReminderRecipient } from '../core/reminders.ts';
+import type { Release } from '../core/upgrades.ts';
 import { dueItems, queryPages } from './due-index.ts';
+import { ReleaseStore } from './releases.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
 
 export interface LifecycleEvent {
@@ -83,6 +85,11 @@ export class LifecycleStore {
       }),
     );
     return (out.Items ?? []).filter((i) => i.type === 'Lifecycle').map(strip);
+  }
+
+  /** The product's announced releases (their GA dates bound the majors' end of life). */
+  releases(product: string): Promise<Release[]> {
+    return new ReleaseStore(this.db, this.tableName).list(product);
   }
 
   async history(product: string, major: number): Promise<LifecycleEvent[]> {

@@ -17,7 +17,7 @@ import {
 import type { Notice } from '../core/notices.ts';
 import type { RegisteredCertificate, RegisteredSerial } from '../core/registration.ts';
 import type { Release, UpgradeDecision } from '../core/upgrades.ts';
-import { dueItems } from './due-index.ts';
+import { dueItems, queryPages } from './due-index.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
 
 /** Where a page of serials starts in the ByProduct index (null: the first page). */
@@ -44,6 +44,18 @@ export class ReleaseStore {
       }),
     );
     return out.Item ? stripRelease(out.Item) : null;
+  }
+
+  /** Every announced release of a product, in version order. */
+  async list(product: string): Promise<Release[]> {
+    const found: Release[] = [];
+    for await (const page of queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': `PRODUCT#${product}`, ':prefix': 'RELEASE#' },
+    }))
+      found.push(...(page.Items ?? []).map(stripRelease));
+    return found;
   }
 
   /** Whether any serial of the product is registered (one key of the ByProduct index). */

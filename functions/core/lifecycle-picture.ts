@@ -20,7 +20,13 @@ const PHASE_LABELS = {
 } as const;
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function lifecyclePicture(product: string, majors: MajorLifecycle[], today: string): string {
+export function lifecyclePicture(
+  product: string,
+  majors: MajorLifecycle[],
+  today: string,
+  /** Each major's GA date, where a release announced it: its bar starts there. */
+  gaDates: ReadonlyMap<number, string> = new Map(),
+): string {
   const rows = [...majors].sort((a, b) => b.major - a.major);
   const width = 900;
   const left = 200;
@@ -30,8 +36,8 @@ export function lifecyclePicture(product: string, majors: MajorLifecycle[], toda
   const height = top + Math.max(rows.length, 1) * rowHeight + 60;
   if (rows.length === 0)
     return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="120" font-family="Arial, sans-serif"><text x="20" y="40" font-size="18" font-weight="bold">${esc(product)}</text><text x="20" y="80" fill="#555">No end of life is scheduled: every major version has standard support.</text></svg>`;
-  // Standard support is drawn from two years before end of life: GA dates live with releases.
-  const starts = rows.map((r) => addDays(r.eolDate, -730));
+  // Standard support starts at the major's GA date; without one, two years before end of life.
+  const starts = rows.map((r) => gaDates.get(r.major) ?? addDays(r.eolDate, -730));
   const from = [today, ...starts].sort()[0]!;
   const to = [today, ...rows.map((r) => addDays(r.endOfSupportDate, 365))].sort().at(-1)!;
   const span = Math.max(daysBetween(from, to), 1);
@@ -65,7 +71,15 @@ export function lifecyclePicture(product: string, majors: MajorLifecycle[], toda
       `<text x="20" y="${y + 9}" font-size="14" font-weight="bold">${esc(product)} ${r.major}</text>`,
       `<text x="20" y="${y + 23}" font-size="10" fill="#555">${PHASE_LABELS[phase]}${r.legacy ? ' (legacy, before 2006-11-06)' : ''}</text>`,
     );
-    parts.push(segment(starts[i]!, r.eolDate, COLOURS.standard, `standard support until ${r.eolDate}`));
+    const ga = gaDates.get(r.major);
+    parts.push(
+      segment(
+        starts[i]!,
+        r.eolDate,
+        COLOURS.standard,
+        `${ga ? `general availability ${ga}, ` : ''}standard support until ${r.eolDate}`,
+      ),
+    );
     parts.push(
       segment(
         r.eolDate,

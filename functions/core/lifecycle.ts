@@ -56,16 +56,23 @@ export function decideSchedule(
   request: LifecycleRequest,
   current: MajorLifecycle | null,
   now: Date,
+  /** The major's general availability (its earliest announced release), when known. */
+  gaDate?: string,
 ): MajorLifecycle {
   const today = now.toISOString().slice(0, 10);
   const errors = [];
+  if (gaDate && request.eolDate < gaDate)
+    errors.push({
+      path: 'eolDate',
+      message: `end of life comes on or after general availability (${gaDate})`,
+    });
   if (request.partialSupportDate < request.eolDate)
     errors.push({ path: 'partialSupportDate', message: 'partial support starts on or after end of life' });
   if (request.endOfSupportDate < request.partialSupportDate)
     errors.push({ path: 'endOfSupportDate', message: 'end of support comes on or after partial support' });
   if (errors.length)
     throw new RuleViolation(
-      'the milestones are out of order (EOL ≤ partial support ≤ end of support)',
+      'the milestones are out of order (GA ≤ EOL ≤ partial support ≤ end of support)',
       errors,
     );
   if (current)
@@ -149,8 +156,14 @@ export function slug(product: string): string {
 }
 
 /** The one name a milestone's transition runs under, whether the schedule or the reconciler starts it. */
-export const milestoneExecutionName = (product: string, major: number, phase: Phase, date: string) =>
-  `lifecycle-${slug(product)}-${major}-${phase}-${date}`;
+export const milestoneExecutionName = (
+  product: string,
+  major: number,
+  phase: Phase,
+  date: string,
+  /** A later day's retry by the reconciler, when the run of the milestone's own name did not finish. */
+  attempt?: string,
+) => `lc-${slug(product)}-${major}-${phase}-${date}${attempt ? `-${attempt}` : ''}`;
 
 export const milestoneScheduleName = (product: string, major: number, phase: Phase) =>
   `lifecycle-${slug(product)}-${major}-${phase}`;

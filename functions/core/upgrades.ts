@@ -11,7 +11,7 @@ import { IsoDate, type Language } from './identifiers.ts';
 import { slug } from './lifecycle.ts';
 import type { Notice } from './notices.ts';
 import type { RegisteredSerial } from './registration.ts';
-import { compareVersions, versionSortKey } from './versions.ts';
+import { compareVersions, majorOf, versionSortKey } from './versions.ts';
 import * as z from './zod.ts';
 
 export const ReleaseRequest = z.strictObject({ gaDate: IsoDate });
@@ -221,4 +221,17 @@ export function upgradeNotice(
     status: 'PENDING',
     createdAt: at,
   };
+}
+
+/** Each major's general availability: the GA date of its earliest release. */
+export function majorGaDates(
+  releases: ReadonlyArray<Pick<Release, 'version' | 'gaDate'>>,
+): Map<number, string> {
+  const found = new Map<number, string>();
+  for (const r of releases) {
+    const major = majorOf(r.version);
+    const known = found.get(major);
+    if (!known || r.gaDate < known) found.set(major, r.gaDate);
+  }
+  return found;
 }

@@ -2,6 +2,7 @@
 import middy from '@middy/core';
 import { LifecycleStore } from '../adapters/lifecycle.ts';
 import { lifecyclePicture } from '../core/lifecycle-picture.ts';
+import { majorGaDates } from '../core/upgrades.ts';
 import { now } from '../shared/clock.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { requireEnv } from '../shared/env.ts';
@@ -11,7 +12,8 @@ import { lifecyclePath } from './lifecycle-path.ts';
 export function makeGetLifecycleSvg(store: LifecycleStore) {
   return async (event: HttpEvent): Promise<HttpResult> => {
     const { product } = lifecyclePath(event);
-    const svg = lifecyclePicture(product, await store.majors(product), now().toISOString().slice(0, 10));
+    const [majors, releases] = await Promise.all([store.majors(product), store.releases(product)]);
+    const svg = lifecyclePicture(product, majors, now().toISOString().slice(0, 10), majorGaDates(releases));
     return {
       statusCode: 200,
       headers: { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=300' },

@@ -19,6 +19,7 @@ import {
   milestoneScheduleName,
   slug,
 } from '../core/lifecycle.ts';
+import { majorGaDates } from '../core/upgrades.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { now } from '../shared/clock.ts';
 import { documentClient } from '../shared/dynamodb.ts';
@@ -40,8 +41,8 @@ export function makePutLifecycle(
     const { product, major } = lifecyclePath(event);
     const request = parseOrThrow(LifecycleRequest, jsonBody(event), 'the lifecycle is malformed');
     const at = now();
-    const current = await store.get(product, major);
-    const lifecycle = decideSchedule(product, major, request, current, at);
+    const [current, releases] = await Promise.all([store.get(product, major), store.releases(product)]);
+    const lifecycle = decideSchedule(product, major, request, current, at, majorGaDates(releases).get(major));
     const impact = await store.impact(product, major);
     if (!current && impact.serials === 0)
       throw new NotFound(

@@ -3,9 +3,9 @@
  * schedule was missed (deleted, dead-lettered, never created) still passes. Reads the
  * due-date index for the last week through today and starts the transition or the GA
  * run under the same execution name its schedule uses, so one that already ran is
- * refused and nothing happens twice. A GA run that ran but did not finish (its release
- * is still SCHEDULED a day later) is started again under a name for the day: its
- * decisions and notices are idempotent.
+ * refused and nothing happens twice. One still due a day later (its run failed, or never
+ * started) is started again under a name for that day: transitions, decisions and
+ * notices are idempotent, so a second run changes nothing that the first did.
  */
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { dueMilestones } from '../adapters/lifecycle.ts';
@@ -43,7 +43,9 @@ export function makeReconcileSchedules(
       const next = MILESTONES.find(({ phase }) => phaseRank(phase) > phaseRank(lifecycle.phase));
       if (!next || lifecycle[next.milestone] > today) continue;
       const date = lifecycle[next.milestone];
-      const name = milestoneExecutionName(lifecycle.product, lifecycle.major, next.phase, date);
+      // On the milestone's day, the schedule's own name; later, a run of that day's name.
+      const attempt = date === today ? undefined : `r${today}`;
+      const name = milestoneExecutionName(lifecycle.product, lifecycle.major, next.phase, date, attempt);
       const body = { product: lifecycle.product, major: lifecycle.major, event: next.phase, date };
       if (await start(arns.transition, name, body)) started.push(name);
     }

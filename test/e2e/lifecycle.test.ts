@@ -88,7 +88,7 @@ describe('PUT /products/{product}/majors/{major}/lifecycle', () => {
       dates.partialSupportDate,
       dates.endOfSupportDate,
     ]);
-    for (const s of pending) expect(JSON.parse(s.Target.Input).Name).toMatch(/^lifecycle-/);
+    for (const s of pending) expect(JSON.parse(s.Target.Input).Name).toMatch(/^lc-/);
 
     const emails = await lifecycleEmails(concerned.to);
     expect(emails).toHaveLength(1); // three serials, one email
@@ -152,6 +152,22 @@ describe('PUT /products/{product}/majors/{major}/lifecycle', () => {
       expect(res.body.detail).toMatch(/no serial/);
     });
     expect((await stack.get(path(product, 5))).status).toBe(404);
+  });
+
+  it('refuses an end of life before the major’s general availability (422)', async () => {
+    const product = newProduct();
+    await registered(product, ['13.0 MP 1']);
+    const ga = addDays(today(), 40);
+    expect(
+      (await stack.put(`/products/${encodeURIComponent(product)}/releases/13.0`, { gaDate: ga })).status,
+    ).toBe(201);
+    await unchanged(stack, async () => {
+      const res = await stack.put(path(product, 13), schedule(30, 60, 90));
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ path: 'eolDate' })]);
+      expect(res.body.errors[0].message).toContain(ga);
+    });
+    expect((await stack.put(path(product, 13), schedule(40, 60, 90))).status).toBe(201);
   });
 });
 

@@ -81,6 +81,17 @@ describe('decideSchedule', () => {
     }
   });
 
+  it('end of life before the major’s general availability → 422 on eolDate', () => {
+    try {
+      decideSchedule('P', 12, dates, null, at('2026-11-26'), '2027-03-02');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as RuleViolation).status).toBe(422);
+      expect((error as RuleViolation).errors.map((e) => e.path)).toEqual(['eolDate']);
+    }
+    expect(decideSchedule('P', 12, dates, null, at('2026-11-26'), '2027-03-01').eolDate).toBe('2027-03-01');
+  });
+
   it('equal dates are in order', () => {
     const same = { eolDate: '2027-01-01', partialSupportDate: '2027-01-01', endOfSupportDate: '2027-01-01' };
     expect(decideSchedule('P', 1, same, null, at('2026-11-26')).revision).toBe(1);
@@ -175,7 +186,7 @@ describe('names of schedules, executions and notices', () => {
     const long = 'Enterprise Vault Discovery Accelerator for Microsoft Exchange (Ünicode)';
     for (const product of ['Backup Exec', long, 'Backup-Exec', 'backup exec']) {
       const schedule = milestoneScheduleName(product, 9999, 'PARTIAL_SUPPORT');
-      const execution = milestoneExecutionName(product, 9999, 'PARTIAL_SUPPORT', '2030-12-31');
+      const execution = milestoneExecutionName(product, 9999, 'PARTIAL_SUPPORT', '2030-12-31', 'r2031-01-07');
       expect(schedule).toMatch(/^[0-9A-Za-z_.-]{1,64}$/);
       expect(execution).toMatch(/^[0-9A-Za-z_-]{1,80}$/);
       expect(milestoneScheduleName(product, 9999, 'PARTIAL_SUPPORT')).toBe(schedule);
@@ -224,6 +235,13 @@ describe('lifecyclePicture', () => {
     expect(svg).toContain('partial support from 2028-03-01');
     expect(svg).toContain('end of life, still supported'); // 11 today
     expect(svg.match(/<rect [^>]*><title>/g)).toHaveLength(8);
+  });
+
+  it('starts a major’s bar at its general availability when a release announced it', () => {
+    const svg = lifecyclePicture('P', [stored()], '2027-06-01', new Map([[12, '2025-05-01']]));
+    expect(svg).toContain('general availability 2025-05-01, standard support until 2027-03-01');
+    // The timeline starts at GA: the green bar begins at the left edge.
+    expect(svg).toMatch(/<rect x="200\.0" [^>]*fill="#2e7d32"><title>general availability/);
   });
 
   it('says so when nothing is scheduled', () => {

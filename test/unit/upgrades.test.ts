@@ -6,6 +6,7 @@ import {
   decideUpgrade,
   gaRunExecutionName,
   gaScheduleName,
+  majorGaDates,
   type Release,
   ReleaseRequest,
   upgradeNotice,
@@ -185,5 +186,20 @@ describe('names', () => {
       status: 'PENDING',
     });
     expect(notice.data).toMatchObject({ listName: 'serials', licensingPortalUrl: 'https://l.example' });
+  });
+});
+
+describe('majorGaDates', () => {
+  it('is the GA date of each major’s earliest release', () => {
+    const found = majorGaDates([
+      { version: '12.5', gaDate: '2027-06-15' },
+      { version: '12.0', gaDate: '2026-01-10' },
+      { version: '12.0 MP 1', gaDate: '2026-05-01' },
+      { version: '13.0', gaDate: '2028-01-01' },
+    ]);
+    expect([...found.entries()].sort()).toEqual([
+      [12, '2026-01-10'],
+      [13, '2028-01-01'],
+    ]);
   });
 });
