@@ -7,7 +7,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { build } from 'esbuild';
-import { TASK_FUNCTIONS } from '../functions/catalog.ts';
+import { TASK_FUNCTIONS, WORKFLOWS } from '../functions/catalog.ts';
 import { ROUTES } from '../functions/http/routes.ts';
 
 export const BUNDLE_OPTIONS: BuildOptions = {
@@ -64,10 +64,19 @@ function loadOnce(file: string): number {
       TABLE_NAME: 'bench',
       SENDER_ADDRESS: 'bench@example.com',
       EMAIL_TEMPLATE_PREFIX: 'bench-',
-      REGISTER_CERTIFICATE_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench',
+      // Every variable a handler may require at load, as CDK sets them.
+      ...Object.fromEntries(
+        Object.values(WORKFLOWS).map((w) => [
+          w.arnVariable,
+          'arn:aws:states:us-east-1:000000000000:stateMachine:bench',
+        ]),
+      ),
+      SCHEDULE_GROUP_NAME: 'bench',
+      SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench',
+      SCHEDULER_DEAD_LETTER_ARN: 'arn:aws:sqs:us-east-1:000000000000:bench',
     },
   });
-  if (out.status !== 0) throw new Error(`loading ${file} failed: ${out.stderr}`);
+  if (out.status !== 0) throw new Error(`loading ${file} failed: ${out.stderr.slice(-600)}`);
   return Number(out.stdout);
 }
 
