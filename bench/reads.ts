@@ -37,3 +37,32 @@ export function countIo(client: DynamoDBDocumentClient): Io {
   );
   return io;
 }
+
+/**
+ * DynamoDB Local and an in-memory local stack of their own, and the handlers' DynamoDB
+ * client, imported after the stack set the environment (as a cold start would).
+ */
+export async function startBenchStack(name: string) {
+  process.env.LOG_LEVEL = 'ERROR';
+  const { randomUUID } = await import('node:crypto');
+  const { startDynamoDbLocal } = await import('../local/dynamodb.ts');
+  const { startLocalStack } = await import('../local/stack.ts');
+  const dynamodb = await startDynamoDbLocal({ port: 0, dbPath: null });
+  const stack = await startLocalStack({
+    port: 0,
+    sesPort: 0,
+    dynamodb: { endpoint: dynamodb.endpoint },
+    inMemory: true,
+    tableName: `bench-${name}-${randomUUID()}`,
+  });
+  const { documentClient } = await import('../functions/shared/dynamodb.ts');
+  return {
+    dynamodb,
+    stack,
+    documentClient,
+    stop: async () => {
+      await stack.stop();
+      await dynamodb.stop();
+    },
+  };
+}

@@ -4,25 +4,13 @@
  * handlers and local SES. Prints items read per reminder sent (from ConsumedCapacity and
  * from items returned), the Scans issued, and the run's duration.
  */
-import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../functions/adapters/table-design.ts';
 import { addDays, dayOf } from '../functions/core/calendar.ts';
-import { startDynamoDbLocal } from '../local/dynamodb.ts';
-import { startLocalStack } from '../local/stack.ts';
 import { stateMachineArn } from '../local/stepfunctions.ts';
-import { countIo } from './reads.ts';
+import { countIo, startBenchStack } from './reads.ts';
 
-process.env.LOG_LEVEL = 'ERROR';
-const dynamodb = await startDynamoDbLocal({ port: 0, dbPath: null });
-const stack = await startLocalStack({
-  port: 0,
-  sesPort: 0,
-  dynamodb: { endpoint: dynamodb.endpoint },
-  inMemory: true,
-  tableName: `bench-reminders-${randomUUID()}`,
-});
-const { documentClient } = await import('../functions/shared/dynamodb.ts');
+const { stack, documentClient, stop } = await startBenchStack('reminders');
 
 // Every read the handlers make (from what DynamoDB returned and consumed), every Scan and write.
 const reads = countIo(documentClient);
@@ -164,6 +152,5 @@ console.log(
   '\nread units: what DynamoDB reports consumed (the due-date Query reads many small items per unit; each digest is one strongly consistent GetItem when it is sent).',
 );
 
-await stack.stop();
-await dynamodb.stop();
+await stop();
 process.exit(0);

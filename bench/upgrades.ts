@@ -4,30 +4,18 @@
  * state machine (its Distributed Map run locally), handlers and local SES. Prints decisions
  * per second and items read per decision (from what DynamoDB returned and consumed).
  */
-import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../functions/adapters/table-design.ts';
 import { addDays, dayOf } from '../functions/core/calendar.ts';
 import { versionSortKey } from '../functions/core/versions.ts';
-import { startDynamoDbLocal } from '../local/dynamodb.ts';
-import { startLocalStack } from '../local/stack.ts';
 import { stateMachineArn } from '../local/stepfunctions.ts';
-import { countIo } from './reads.ts';
+import { countIo, startBenchStack } from './reads.ts';
 
 const SERIALS = Number(process.env.BENCH_SERIALS ?? 50_000);
 const SERIALS_PER_CERTIFICATE = 25;
 const PRODUCT = 'Backup Exec';
 
-process.env.LOG_LEVEL = 'ERROR';
-const dynamodb = await startDynamoDbLocal({ port: 0, dbPath: null });
-const stack = await startLocalStack({
-  port: 0,
-  sesPort: 0,
-  dynamodb: { endpoint: dynamodb.endpoint },
-  inMemory: true,
-  tableName: `bench-upgrades-${randomUUID()}`,
-});
-const { documentClient } = await import('../functions/shared/dynamodb.ts');
+const { stack, documentClient, stop } = await startBenchStack('upgrades');
 
 // Every read the handlers make (from what DynamoDB returned and consumed), every Scan and write.
 const io = countIo(documentClient);
@@ -169,6 +157,5 @@ console.log(
 );
 console.log(`executions of the GA run            ${pages}`);
 
-await stack.stop();
-await dynamodb.stop();
+await stop();
 process.exit(0);

@@ -4,7 +4,7 @@
  * and parking what it cannot deliver in an encrypted dead-letter queue. Alarms fire on
  * the dead letters and on a failed run, so a missed day is seen, not silently lost.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   ContextAttribute,
@@ -13,9 +13,10 @@ import {
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letters.ts';
 
 export interface RenewalRemindersProps {
   stage: string;
@@ -30,16 +31,10 @@ export class RenewalReminders extends Construct {
 
   constructor(scope: Construct, id: string, props: RenewalRemindersProps) {
     super(scope, id);
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the daily schedule; nothing consumes it but operators.',
-    });
+    this.deadLetters = deadLetterQueue(
+      this,
+      'This queue is itself the dead-letter queue of the daily schedule; nothing consumes it but operators.',
+    );
     this.schedule = new Schedule(this, 'Daily', {
       description: `Renewal reminders due today (${props.stage})`,
       schedule: ScheduleExpression.cron({ minute: '0', hour: String(props.hourUtc ?? 6) }),

@@ -4,7 +4,7 @@
  * start the target state machines, a dead-letter queue with an alarm for a start that
  * failed all its retries, and the daily reconciler that applies anything missed.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -16,9 +16,10 @@ import {
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letters.ts';
 import type { ScheduleBinding, ServiceFunction } from './service-function.ts';
 
 export interface SchedulesProps {
@@ -38,16 +39,10 @@ export class Schedules extends Construct {
     super(scope, id);
     const groupName = `Entitlements-${props.stage}`;
     const group = new CfnScheduleGroup(this, 'Group', { name: groupName });
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the one-time schedules; operators and the reconciler act on it.',
-    });
+    this.deadLetters = deadLetterQueue(
+      this,
+      'This queue is itself the dead-letter queue of the one-time schedules; operators and the reconciler act on it.',
+    );
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayOf } from '../../functions/core/calendar.ts';
 import { milestoneExecutionName, milestoneScheduleName } from '../../functions/core/lifecycle.ts';
 import { clockOf, unchanged } from '../support/clock.ts';
-import { registration, startTestStack, type TestStack } from '../support/stack.ts';
+import { registerVersions, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -24,26 +24,15 @@ const newProduct = () => `Lifecycle Suite ${++products}`;
 const path = (product: string, major: number | string) =>
   `/products/${encodeURIComponent(product)}/majors/${major}/lifecycle`;
 
-/** A registration of `versions` of `product` (one serial each), term covering the next two years. */
-async function registered(product: string, versions: string[], language = 'en') {
-  const base = registration({
-    term: { start: addDays(today(), -30), end: addDays(today(), 700) },
-  });
-  const body = {
-    ...base,
-    primaryContact: { ...base.primaryContact, language },
-    products: versions.map((version, i) => ({
-      ...base.products[0]!,
-      serialNumber: `M${base.products[0]!.serialNumber.slice(1, 9)}${i}7`,
-      product,
-      version,
-    })),
-  };
-  const res = await stack.post('/registrations', body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  await settle();
-  return { body, contactId: res.body.contactId as string, to: body.primaryContact.email };
-}
+/** A registration of `versions` of `product`, term covering the next two years. */
+const registered = (product: string, versions: string[], language = 'en') =>
+  registerVersions(
+    stack,
+    product,
+    versions,
+    { start: addDays(today(), -30), end: addDays(today(), 700) },
+    language,
+  );
 
 const schedule = (eol: number, partial: number, end: number) => ({
   eolDate: addDays(today(), eol),

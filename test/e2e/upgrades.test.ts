@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayOf } from '../../functions/core/calendar.ts';
 import { gaScheduleName } from '../../functions/core/upgrades.ts';
 import { clockOf, unchanged } from '../support/clock.ts';
-import { registration, startTestStack, type TestStack } from '../support/stack.ts';
+import { registerVersions, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -27,28 +27,12 @@ const entitlement = (product: string, version: string, serial: string) =>
 
 type Registered = Awaited<ReturnType<typeof registered>>;
 /** One certificate with one serial per version, over [start, end]; the contact's language. */
-async function registered(
+const registered = (
   product: string,
   versions: string[],
   term: { start: string; end: string },
   language = 'en',
-) {
-  const base = registration({ term });
-  const body = {
-    ...base,
-    primaryContact: { ...base.primaryContact, language },
-    products: versions.map((version, i) => ({
-      ...base.products[0]!,
-      serialNumber: `M${base.products[0]!.serialNumber.slice(1, 9)}${i}3`,
-      product,
-      version,
-    })),
-  };
-  const res = await stack.post('/registrations', body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  await settle();
-  return { body, to: body.primaryContact.email, serials: body.products.map((p) => p.serialNumber) };
-}
+) => registerVersions(stack, product, versions, term, language);
 
 /** A renewal by certificate of `original`'s serials, for `term`. */
 async function renewed(original: Registered, term: { start: string; end: string }) {

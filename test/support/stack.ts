@@ -145,3 +145,36 @@ export function registration(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/**
+ * Registers, over HTTP, one certificate with one serial per version of `product`, for
+ * `term`, its primary contact speaking `language`; waits for its Contact ID email.
+ */
+export async function registerVersions(
+  stack: TestStack,
+  product: string,
+  versions: string[],
+  term: { start: string; end: string },
+  language = 'en',
+) {
+  const base = registration({ term });
+  const body = {
+    ...base,
+    primaryContact: { ...base.primaryContact, language },
+    products: versions.map((version, i) => ({
+      ...base.products[0]!,
+      serialNumber: `M${base.products[0]!.serialNumber.slice(1, 9)}${i}7`,
+      product,
+      version,
+    })),
+  };
+  const res = await stack.post('/registrations', body);
+  if (res.status !== 201) throw new Error(`registration refused: ${JSON.stringify(res.body)}`);
+  await stack.stepFunctions.idle();
+  return {
+    body,
+    contactId: res.body.contactId as string,
+    to: body.primaryContact.email,
+    serials: body.products.map((p) => p.serialNumber),
+  };
+}
