@@ -5,12 +5,11 @@
  * transitions per registration, and how long `npm start` takes to be ready.
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { startDynamoDbLocal } from '../local/dynamodb.ts';
 import { freePort } from '../local/ports.ts';
-import { ROOT, startLocalStack } from '../local/stack.ts';
+import { ROOT } from '../local/stack.ts';
 import { measureBundles } from './bundles.ts';
+import { startBenchStack } from './reads.ts';
 
 const TARGETS = { bundleKb: 250, loadMs: 150, writeUnits: 8, transitions: 6, startSeconds: 15 };
 const mark = (ok: boolean) => (ok ? 'ok ' : 'OVER');
@@ -29,17 +28,8 @@ interface CapacityEntry {
   GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
 }
 
-const dynamodb = await startDynamoDbLocal({ port: 0, dbPath: null });
-const stack = await startLocalStack({
-  port: 0,
-  sesPort: 0,
-  dynamodb: { endpoint: dynamodb.endpoint },
-  inMemory: true,
-  tableName: `bench-${randomUUID()}`,
-});
-process.env.LOG_LEVEL = 'ERROR';
 // The handlers' own client, imported after the stack set the environment (as a cold start would).
-const { documentClient } = await import('../functions/shared/aws.ts');
+const { stack, documentClient, stop } = await startBenchStack('registrations');
 // Count every DynamoDB unit the handlers consume, by asking for it on each call.
 const consumed = { tableWrite: 0, indexWrite: 0, read: 0 };
 documentClient.middlewareStack.add(
@@ -129,8 +119,7 @@ for (const [concurrency, total] of [
       `${((consumed.read - before.read) / total).toFixed(2)} read units, ${transitions.toFixed(2)} state transitions ${mark(transitions <= TARGETS.transitions)}`,
   );
 }
-await stack.stop();
-await dynamodb.stop();
+await stop();
 
 console.log('\n== npm start (in memory) until GET /health answers ==');
 const ports = { PORT: await freePort(), SES_PORT: await freePort(), DYNAMODB_PORT: await freePort() };
