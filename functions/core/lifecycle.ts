@@ -75,6 +75,9 @@ export function decideSchedule(
       'the milestones are out of order (GA ≤ EOL ≤ partial support ≤ end of support)',
       errors,
     );
+  // The same dates again (a retried request): nothing to decide, nothing new to tell.
+  if (current && MILESTONES.every(({ milestone }) => current[milestone] === request[milestone]))
+    return current;
   if (current)
     for (const { milestone } of MILESTONES) {
       const passed = current[milestone] <= today;

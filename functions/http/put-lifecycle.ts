@@ -10,7 +10,7 @@ import middy from '@middy/core';
 import { type Impact, LifecycleStore } from '../adapters/lifecycle.ts';
 import { OneTimeSchedules, schedulerConfigFromEnv } from '../adapters/scheduler.ts';
 import { WORKFLOWS } from '../catalog.ts';
-import { NotFound } from '../core/errors.ts';
+import { Conflict, NotFound } from '../core/errors.ts';
 import {
   decideSchedule,
   LifecycleRequest,
@@ -51,12 +51,23 @@ export function makePutLifecycle(
     if (event.queryStringParameters?.dryRun === 'true')
       return json(200, { dryRun: true, product, major, phase: lifecycle.phase, impact: counts(impact) });
 
-    await store.saveSchedule(lifecycle, {
-      at: at.toISOString(),
-      event: current ? 'RESCHEDULED' : 'SCHEDULED',
-      requestId: event.requestContext.requestId,
-      dates: request,
-    });
+    // A retry of the same schedule stores nothing again, but finishes what a failed attempt left:
+    // the schedules are put again (an update) and the notice run is started again (refused by name).
+    const changed = lifecycle !== current;
+    if (changed)
+      await store
+        .saveSchedule(lifecycle, {
+          at: at.toISOString(),
+          event: current ? 'RESCHEDULED' : 'SCHEDULED',
+          requestId: event.requestContext.requestId,
+          dates: request,
+        })
+        .catch((error: Error) => {
+          if (error.name !== 'TransactionCanceledException') throw error;
+          throw new Conflict(
+            `the lifecycle of ${product} ${major} changed meanwhile: read it again and retry`,
+          );
+        });
     const today = at.toISOString().slice(0, 10);
     for (const { milestone, phase } of MILESTONES) {
       if (lifecycle[milestone] <= today) continue; // passed: applied in the phase just stored
@@ -68,13 +79,17 @@ export function makePutLifecycle(
         input: { product, major, event: phase, date: lifecycle[milestone] },
       });
     }
-    await sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn: transitionArn,
-        name: `lifecycle-${slug(product)}-${major}-r${lifecycle.revision}`,
-        input: JSON.stringify({ product, major, event: 'SCHEDULED', revision: lifecycle.revision }),
-      }),
-    );
+    await sfn
+      .send(
+        new StartExecutionCommand({
+          stateMachineArn: transitionArn,
+          name: `lc-${slug(product)}-${major}-r${lifecycle.revision}`,
+          input: JSON.stringify({ product, major, event: 'SCHEDULED', revision: lifecycle.revision }),
+        }),
+      )
+      .catch((error: Error) => {
+        if (!/ExecutionAlreadyExists/.test(error.name)) throw error;
+      });
     return json(current ? 200 : 201, { ...lifecycle, impact: counts(impact) });
   };
 }

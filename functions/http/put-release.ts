@@ -9,7 +9,7 @@ import middy from '@middy/core';
 import { ReleaseStore } from '../adapters/releases.ts';
 import { OneTimeSchedules, schedulerConfigFromEnv } from '../adapters/scheduler.ts';
 import { WORKFLOWS } from '../catalog.ts';
-import { NotFound } from '../core/errors.ts';
+import { Conflict, NotFound } from '../core/errors.ts';
 import { decideRelease, gaRunExecutionName, gaScheduleName, ReleaseRequest } from '../core/upgrades.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { now } from '../shared/clock.ts';
@@ -34,9 +34,13 @@ export function makePutRelease(
     const { release, changed } = decideRelease(product, version, request, current, at);
     if (!current && !(await store.hasSerials(product)))
       throw new NotFound(`no serial of ${product} is registered: an unknown product`);
-    if (!changed) return json(200, release);
-
-    await store.save(release);
+    if (changed)
+      await store.save(release).catch((error: Error) => {
+        if (error.name !== 'ConditionalCheckFailedException') throw error;
+        throw new Conflict(`the release ${product} ${version} changed meanwhile: read it again and retry`);
+      });
+    // A decided release is done; otherwise (a new date, or a retry of one) make sure its run will come.
+    if (release.status === 'DECIDED') return json(200, release);
     const today = at.toISOString().slice(0, 10);
     const executionName = gaRunExecutionName(product, version, release.gaDate);
     const input = { product, version, gaDate: release.gaDate };
@@ -50,7 +54,7 @@ export function makePutRelease(
       });
     else {
       // The GA date has come (announced late, or moved earlier): decide now.
-      if (current) await schedules.remove(gaScheduleName(product, version));
+      if (current && changed) await schedules.remove(gaScheduleName(product, version));
       await sfn
         .send(
           new StartExecutionCommand({

@@ -88,10 +88,38 @@ describe('PUT /products/{product}/majors/{major}/lifecycle', () => {
     }
     expect(await lifecycleEmails(other.to)).toHaveLength(0);
 
+    // The same schedule again (a client's retry): 200, nothing stored, scheduled or sent again.
+    await unchanged(stack, async () => {
+      const again = await stack.put(path(product, 12), dates);
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ revision: 1, ...dates });
+    });
+
     const got = await stack.get(path(product, 12));
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ phase: 'GA', ...dates });
     expect(got.body.history.map((h: any) => h.event)).toEqual(['SCHEDULED']);
+  });
+
+  it('a retry after a failed attempt puts back the schedules it did not create, and tells nobody twice', async () => {
+    const product = newProduct();
+    const { to } = await registered(product, ['10.0']);
+    const dates = schedule(20, 40, 60);
+    expect((await stack.put(path(product, 10), dates)).status).toBe(201);
+    await settle();
+    // As if the first attempt had stored the schedule and then failed before Scheduler answered.
+    for (const s of pendingSchedules(product)) stack.scheduler.delete(s.Name);
+    expect(pendingSchedules(product)).toEqual([]);
+    const retry = await stack.put(path(product, 10), dates);
+    expect(retry.status).toBe(200);
+    await settle();
+    expect(pendingSchedules(product).map((s) => dayOf(s.at))).toEqual([
+      dates.eolDate,
+      dates.partialSupportDate,
+      dates.endOfSupportDate,
+    ]);
+    expect(await lifecycleEmails(to)).toHaveLength(1);
+    expect((await stack.get(path(product, 10))).body.history.map((h: any) => h.event)).toEqual(['SCHEDULED']);
   });
 
   it('?dryRun=true answers the impact and changes nothing', async () => {

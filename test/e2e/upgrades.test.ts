@@ -178,6 +178,11 @@ describe('a release decided on its GA date', () => {
     const pending = stack.scheduler.list().filter((s) => s.Name === gaScheduleName(product, '2.0'));
     expect(pending.map((s) => dayOf(s.at))).toEqual([addDays(T, 8)]);
 
+    // A retry of the announcement after a failed attempt puts its schedule back.
+    stack.scheduler.delete(gaScheduleName(product, '2.0'));
+    expect((await stack.put(releasePath(product, '2.0'), { gaDate: addDays(T, 8) })).status).toBe(200);
+    expect(stack.scheduler.list().filter((s) => s.Name === gaScheduleName(product, '2.0'))).toHaveLength(1);
+
     await moveTo(addDays(T, 6));
     expect((await entitlement(product, '2.0', customer.serials[0]!)).body.decided).toBe(false);
     // The schedule is lost; the daily reconciler runs the GA day anyway.

@@ -125,6 +125,11 @@ describe('decideSchedule', () => {
     ).toThrow(/into the past/);
   });
 
+  it('the same dates again (a retried request) decide nothing new, even after a milestone passed', () => {
+    const current = stored({ phase: 'EOL', revision: 4 });
+    expect(decideSchedule('Backup Exec', 12, { ...dates }, current, at('2027-06-01'))).toBe(current);
+  });
+
   it('never moves a phase back', () => {
     const ahead = stored({ phase: 'PARTIAL_SUPPORT' });
     expect(decideSchedule('Backup Exec', 12, dates, ahead, at('2027-06-01')).phase).toBe('PARTIAL_SUPPORT');
