@@ -13,14 +13,14 @@ import { now } from '../shared/clock.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { requireEnv } from '../shared/env.ts';
 import { type HttpEvent, type HttpResult, json, problemJson } from './http.ts';
-import { releasePath } from './release-path.ts';
+import { serialReleasePath } from './release-path.ts';
 
 export function makeGetUpgradeEntitlement(releases: ReleaseStore, registrations: RegistrationStore) {
   return async (event: HttpEvent): Promise<HttpResult> => {
-    const { product, version, versionKey, serialNumber } = releasePath(event);
+    const { product, version, versionKey, serialNumber } = serialReleasePath(event);
     const [release, [serial]] = await Promise.all([
       releases.get(product, versionKey),
-      registrations.getSerials([serialNumber!]),
+      registrations.getSerials([serialNumber]),
     ]);
     if (!release) throw new NotFound(`no release ${version} of ${product} is announced`);
     if (!serial || serial.product !== product)

@@ -1,4 +1,5 @@
 /** The `{product}`, `{version}` (and `{serialNumber}`) of the release routes, checked. */
+import { InvalidInput } from '../core/errors.ts';
 import { SerialNumber, Text } from '../core/identifiers.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { VersionString, versionSortKey } from '../core/versions.ts';
@@ -23,5 +24,20 @@ export function releasePath(event: HttpEvent): {
     { product: p.product, version: p.version, serialNumber: p.serialNumber },
     'the product, version or serial number is malformed',
   );
-  return { ...path, versionKey: versionSortKey(path.version) } as ReturnType<typeof releasePath>;
+  return {
+    product: path.product,
+    version: path.version,
+    versionKey: versionSortKey(path.version),
+    ...(path.serialNumber ? { serialNumber: path.serialNumber } : {}),
+  };
+}
+
+/** The release routes that name a serial: it is required. */
+export function serialReleasePath(
+  event: HttpEvent,
+): ReturnType<typeof releasePath> & { serialNumber: string } {
+  const { serialNumber, ...path } = releasePath(event);
+  if (!serialNumber)
+    throw new InvalidInput('the serial number is missing', [{ path: 'serialNumber', message: 'required' }]);
+  return { ...path, serialNumber };
 }
