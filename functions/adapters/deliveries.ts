@@ -2,8 +2,10 @@
  * Starting the durable delivery of recorded notices: one deliver-notice execution per
  * notice, named after it, so a second start is refused and one email goes out.
  */
-import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { pool } from '../shared/pool.ts';
 import { keys } from './table-design.ts';
+import { startOnce } from './workflows.ts';
 
 export class Deliveries {
   constructor(
@@ -12,24 +14,8 @@ export class Deliveries {
   ) {}
 
   async start(noticeIds: string[], concurrency = 10): Promise<void> {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, noticeIds.length) }, async () => {
-        while (next < noticeIds.length) {
-          const id = noticeIds[next++]!;
-          await this.sfn
-            .send(
-              new StartExecutionCommand({
-                stateMachineArn: this.deliverNoticeArn,
-                name: id,
-                input: JSON.stringify({ noticeKey: keys.notice(id) }),
-              }),
-            )
-            .catch((error: Error) => {
-              if (!/ExecutionAlreadyExists/.test(error.name)) throw error;
-            });
-        }
-      }),
+    await pool(noticeIds, concurrency, (id) =>
+      startOnce(this.sfn, this.deliverNoticeArn, id, { noticeKey: keys.notice(id) }),
     );
   }
 }

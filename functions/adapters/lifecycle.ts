@@ -4,7 +4,6 @@
  * and the notices owed to them, each put once.
  */
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -15,9 +14,8 @@ import { type MajorLifecycle, MILESTONES, PHASES, type Phase, phaseRank } from '
 import type { Notice } from '../core/notices.ts';
 import type { RegisteredCertificate, RegisteredSerial } from '../core/registration.ts';
 import type { ReminderRecipient } from '../core/reminders.ts';
-import type { Release } from '../core/upgrades.ts';
+import { batchGetAll } from './batch-get.ts';
 import { dueItems, queryPages } from './due-index.ts';
-import { ReleaseStore } from './releases.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
 
 export interface LifecycleEvent {
@@ -56,21 +54,15 @@ export class LifecycleStore {
   /** Lifecycles of several (product, major) pairs in one read, keyed `product#major`. */
   async getMany(pairs: Array<{ product: string; major: number }>): Promise<Map<string, MajorLifecycle>> {
     const unique = [...new Map(pairs.map((p) => [`${p.product}#${p.major}`, p])).values()];
+    const items = await batchGetAll(
+      this.db,
+      this.tableName,
+      unique.map((p) => keys.lifecycle(p.product, p.major)),
+    );
     const found = new Map<string, MajorLifecycle>();
-    for (let i = 0; i < unique.length; i += 100) {
-      const out = await this.db.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [this.tableName]: {
-              Keys: unique.slice(i, i + 100).map((p) => keys.lifecycle(p.product, p.major)),
-            },
-          },
-        }),
-      );
-      for (const item of out.Responses?.[this.tableName] ?? []) {
-        const l = strip(item);
-        found.set(`${l.product}#${l.major}`, l);
-      }
+    for (const item of items) {
+      const l = strip(item);
+      found.set(`${l.product}#${l.major}`, l);
     }
     return found;
   }
@@ -85,11 +77,6 @@ export class LifecycleStore {
       }),
     );
     return (out.Items ?? []).filter((i) => i.type === 'Lifecycle').map(strip);
-  }
-
-  /** The product's announced releases (their GA dates bound the majors' end of life). */
-  releases(product: string): Promise<Release[]> {
-    return new ReleaseStore(this.db, this.tableName).list(product);
   }
 
   async history(product: string, major: number): Promise<LifecycleEvent[]> {
@@ -190,25 +177,21 @@ export class LifecycleStore {
     const holders = [...new Set(serials.map((s) => s.contactsCertificate))];
     const certificates = new Set(serials.flatMap((s) => s.terms.map((t) => t.certificateNumber)));
     const recipients = new Map<string, ReminderRecipient>();
+    const onMajor = new Set(serials.map((s) => s.serialNumber));
     let contacts = 0;
-    for (let i = 0; i < holders.length; i += 100) {
-      const out = await this.db.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [this.tableName]: { Keys: holders.slice(i, i + 100).map((n) => keys.certificate(n)) },
-          },
-        }),
-      );
-      for (const certificate of (out.Responses?.[this.tableName] ?? []) as RegisteredCertificate[]) {
-        const onMajor = new Set(serials.map((s) => s.serialNumber));
-        for (const entry of Object.values(certificate.roster ?? {})) {
-          if (!entry.serialNumbers.some((s) => onMajor.has(s))) continue;
-          contacts++;
-          if (entry.to && entry.name && !recipients.has(entry.email))
-            recipients.set(entry.email, { to: entry.to, name: entry.name, language: entry.language ?? 'en' });
-        }
+    const holding = (await batchGetAll(
+      this.db,
+      this.tableName,
+      holders.map((n) => keys.certificate(n)),
+      { projection: 'roster' },
+    )) as Array<Pick<RegisteredCertificate, 'roster'>>;
+    for (const certificate of holding)
+      for (const entry of Object.values(certificate.roster ?? {})) {
+        if (!entry.serialNumbers.some((s) => onMajor.has(s))) continue;
+        contacts++;
+        if (entry.to && entry.name && !recipients.has(entry.email))
+          recipients.set(entry.email, { to: entry.to, name: entry.name, language: entry.language ?? 'en' });
       }
-    }
     return {
       serials: serials.length,
       certificates: certificates.size,

@@ -4,7 +4,6 @@
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -20,6 +19,7 @@ import type {
   RegistrationDecision,
 } from '../core/registration.ts';
 import { versionSortKey } from '../core/versions.ts';
+import { batchGetAll } from './batch-get.ts';
 import { keys } from './table-design.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -164,23 +164,8 @@ export class RegistrationStore {
     keyList: Array<{ PK: string; SK: string }>,
     stripKeys = true,
   ): Promise<Array<Record<string, unknown>>> {
-    const found: Array<Record<string, unknown>> = [];
-    // BatchGetItem takes 100 keys and may return some unprocessed under throttling.
-    for (let i = 0; i < keyList.length; i += 100) {
-      let request:
-        | Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead: boolean }>
-        | undefined = {
-        [this.tableName]: { Keys: keyList.slice(i, i + 100), ConsistentRead: true },
-      };
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const out = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        const items = out.Responses?.[this.tableName] ?? [];
-        found.push(...(stripKeys ? items.map(strip) : items));
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
-    return found;
+    const items = await batchGetAll(this.db, this.tableName, keyList, { consistentRead: true });
+    return stripKeys ? items.map(strip) : items;
   }
 }
 

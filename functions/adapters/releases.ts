@@ -6,7 +6,6 @@
  * upgrade notice, which the run delivers at the end.
  */
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -17,17 +16,14 @@ import {
 import type { Notice } from '../core/notices.ts';
 import type { RegisteredCertificate, RegisteredSerial } from '../core/registration.ts';
 import type { Release, UpgradeDecision } from '../core/upgrades.ts';
+import { batchGetAll, type ReadCost } from './batch-get.ts';
 import { dueItems, queryPages } from './due-index.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
 
 /** Where a page of serials starts in the ByProduct index (null: the first page). */
 export type PageStart = Record<string, unknown> | null;
 
-/** What reading cost, for the benchmark (DynamoDB's ConsumedCapacity and items returned). */
-export interface ReadCost {
-  readUnits: number;
-  itemsRead: number;
-}
+export type { ReadCost } from './batch-get.ts';
 
 export class ReleaseStore {
   constructor(
@@ -125,29 +121,13 @@ export class ReleaseStore {
 
   /** The certificates holding these serials' contacts, read once each. */
   async rosters(certificateNumbers: string[], cost?: ReadCost): Promise<Map<string, RegisteredCertificate>> {
-    const unique = [...new Set(certificateNumbers)];
-    const found = new Map<string, RegisteredCertificate>();
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, { Keys: Array<Record<string, unknown>>; ProjectionExpression: string }> = {
-        [this.tableName]: {
-          Keys: unique.slice(i, i + 100).map((n) => keys.certificate(n)),
-          ProjectionExpression: 'certificateNumber, roster',
-        },
-      };
-      while (Object.keys(request).length) {
-        const out = await this.db.send(
-          new BatchGetCommand({ RequestItems: request, ReturnConsumedCapacity: 'TOTAL' }),
-        );
-        if (cost) {
-          cost.readUnits += (out.ConsumedCapacity ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
-          cost.itemsRead += out.Responses?.[this.tableName]?.length ?? 0;
-        }
-        for (const c of (out.Responses?.[this.tableName] ?? []) as RegisteredCertificate[])
-          found.set(c.certificateNumber, c);
-        request = (out.UnprocessedKeys ?? {}) as typeof request;
-      }
-    }
-    return found;
+    const items = (await batchGetAll(
+      this.db,
+      this.tableName,
+      [...new Set(certificateNumbers)].map((n) => keys.certificate(n)),
+      { projection: 'certificateNumber, roster', ...(cost ? { cost } : {}) },
+    )) as unknown as RegisteredCertificate[];
+    return new Map(items.map((c) => [c.certificateNumber, c]));
   }
 
   /** Records a decision once: false when it was already recorded (a re-run decides nothing again). */

@@ -12,16 +12,14 @@ import {
 import type { Notice } from '../core/notices.ts';
 import type { RegisteredCertificate } from '../core/registration.ts';
 import type { DueReminder, ReminderLine } from '../core/reminders.ts';
+import type { ReadCost } from './batch-get.ts';
 import { RegistrationStore, type TransactItem } from './registrations.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
 
 /** DynamoDB allows 100 actions in a transaction; the ledger and the certificate take two. */
 const MAX_DIGESTS_PER_TRANSACTION = 98;
 
-export interface ReadCost {
-  readUnits: number;
-  itemsRead: number;
-}
+export type { ReadCost };
 
 export interface DigestEntry {
   digestId: string;

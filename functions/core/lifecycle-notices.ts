@@ -2,10 +2,9 @@
  * Lifecycle notices (DOMAIN.md: customers with registered serials on the version are told
  * when a milestone is scheduled and when it passes): one per contact, major, event.
  */
-import { createHash } from 'node:crypto';
 import type { MajorLifecycle, Phase } from './lifecycle.ts';
 import { slug } from './lifecycle.ts';
-import type { Notice } from './notices.ts';
+import { addressHash, type Notice } from './notices.ts';
 import type { ReminderRecipient } from './reminders.ts';
 
 export type LifecycleNoticeEvent = 'SCHEDULED' | Exclude<Phase, 'GA'>;
@@ -25,9 +24,8 @@ export function lifecycleNotice(
 ): Notice {
   // A schedule notice is per revision (each change is news); a milestone passes once.
   const what = event === 'SCHEDULED' ? `r${lifecycle.revision}` : event;
-  const who = createHash('sha256').update(recipient.to.toLowerCase()).digest('hex').slice(0, 16);
   return {
-    id: `lifecycle-${slug(lifecycle.product)}-${lifecycle.major}-${what}-${who}`,
+    id: `lifecycle-${slug(lifecycle.product)}-${lifecycle.major}-${what}-${addressHash(recipient.to, 16)}`,
     kind: 'LIFECYCLE',
     template: TEMPLATES[event],
     to: recipient.to,

@@ -3,8 +3,13 @@
  * same write as the fact that causes it, then delivered by the deliver-notice
  * workflow, which marks it SENT; its id is deterministic so it is owed only once.
  */
+import { createHash } from 'node:crypto';
 import type { Language } from './identifiers.ts';
 import type { Contact, RegisteredCertificate } from './registration.ts';
+
+/** An address in a notice id: stable whatever its case, and not readable in names and logs. */
+export const addressHash = (address: string, length: number): string =>
+  createHash('sha256').update(address.toLowerCase()).digest('hex').slice(0, length);
 
 export type NoticeKind = 'CONTACT_ID_ISSUED' | 'RENEWAL_REMINDER' | 'LIFECYCLE' | 'UPGRADE';
 

@@ -4,9 +4,9 @@
  * (certificate, offset) is sent at most once; the certificate carries only its next
  * due reminder, which is what the sparse due-date index holds.
  */
-import { createHash } from 'node:crypto';
 import { addDays } from './calendar.ts';
 import type { Language, Tier } from './identifiers.ts';
+import { addressHash } from './notices.ts';
 
 export const DEFAULT_REMINDER_OFFSETS: readonly number[] = [90, 60, 30, 7, 0, -30];
 
@@ -50,7 +50,7 @@ export interface ReminderRecipient {
  * the day and the address, so every shard of the run adds to the same digest.
  */
 export function reminderDigestId(day: string, email: string): string {
-  return `reminders-${day}-${createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 20)}`;
+  return `reminders-${day}-${addressHash(email, 20)}`;
 }
 
 /** A certificate's line in a recipient's digest. */

@@ -4,12 +4,11 @@
  * general-availability date and established before it. Decided once, on the GA date,
  * and kept as a record with its inputs and the rule that fired. Pure: time is passed in.
  */
-import { createHash } from 'node:crypto';
 import { type CoverageTerm, isActiveOn } from './coverage.ts';
 import { Conflict } from './errors.ts';
 import { IsoDate, type Language } from './identifiers.ts';
 import { slug } from './lifecycle.ts';
-import type { Notice } from './notices.ts';
+import { addressHash, type Notice } from './notices.ts';
 import type { RegisteredSerial } from './registration.ts';
 import { compareVersions, majorOf, versionSortKey } from './versions.ts';
 import * as z from './zod.ts';
@@ -187,8 +186,7 @@ export const gaScheduleName = (product: string, version: string) =>
 
 /** One upgrade email per contact and release, whatever the number of serials it lists. */
 export function upgradeNoticeId(release: Pick<Release, 'product' | 'version'>, to: string): string {
-  const who = createHash('sha256').update(to.toLowerCase()).digest('hex').slice(0, 16);
-  return `upgrade-${slug(release.product)}-${versionSlug(release.version)}-${who}`;
+  return `upgrade-${slug(release.product)}-${versionSlug(release.version)}-${addressHash(to, 16)}`;
 }
 
 export interface UpgradeLinks {

@@ -10,6 +10,7 @@ import { decideUpgrade, type UpgradeLinks, upgradeNotice } from '../core/upgrade
 import { documentClient } from '../shared/dynamodb.ts';
 import { optionalEnv, requireEnv } from '../shared/env.ts';
 import { logger } from '../shared/logger.ts';
+import { pool } from '../shared/pool.ts';
 
 export interface DecidePageInput {
   product: string;
@@ -73,15 +74,6 @@ export function makeDecideUpgrades(store: ReleaseStore, links: UpgradeLinks, pag
       itemsRead: cost.itemsRead,
     };
   };
-}
-
-async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
 }
 
 export const handler = makeDecideUpgrades(

@@ -5,10 +5,12 @@
  * still to come → start the notices of the new schedule → answer.
  */
 
-import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import { type Impact, LifecycleStore } from '../adapters/lifecycle.ts';
+import { ReleaseStore } from '../adapters/releases.ts';
 import { OneTimeSchedules, schedulerConfigFromEnv } from '../adapters/scheduler.ts';
+import { startOnce } from '../adapters/workflows.ts';
 import { WORKFLOWS } from '../catalog.ts';
 import { Conflict, NotFound } from '../core/errors.ts';
 import {
@@ -33,6 +35,7 @@ const counts = (i: Impact) => ({ serials: i.serials, contacts: i.contacts, certi
 
 export function makePutLifecycle(
   store: LifecycleStore,
+  releases: ReleaseStore,
   schedules: OneTimeSchedules,
   sfn: SFNClient,
   transitionArn: string,
@@ -41,8 +44,15 @@ export function makePutLifecycle(
     const { product, major } = lifecyclePath(event);
     const request = parseOrThrow(LifecycleRequest, jsonBody(event), 'the lifecycle is malformed');
     const at = now();
-    const [current, releases] = await Promise.all([store.get(product, major), store.releases(product)]);
-    const lifecycle = decideSchedule(product, major, request, current, at, majorGaDates(releases).get(major));
+    const [current, announced] = await Promise.all([store.get(product, major), releases.list(product)]);
+    const lifecycle = decideSchedule(
+      product,
+      major,
+      request,
+      current,
+      at,
+      majorGaDates(announced).get(major),
+    );
     const impact = await store.impact(product, major);
     if (!current && impact.serials === 0)
       throw new NotFound(
@@ -79,26 +89,23 @@ export function makePutLifecycle(
         input: { product, major, event: phase, date: lifecycle[milestone] },
       });
     }
-    await sfn
-      .send(
-        new StartExecutionCommand({
-          stateMachineArn: transitionArn,
-          name: `lc-${slug(product)}-${major}-r${lifecycle.revision}`,
-          input: JSON.stringify({ product, major, event: 'SCHEDULED', revision: lifecycle.revision }),
-        }),
-      )
-      .catch((error: Error) => {
-        if (!/ExecutionAlreadyExists/.test(error.name)) throw error;
-      });
+    await startOnce(sfn, transitionArn, `lc-${slug(product)}-${major}-r${lifecycle.revision}`, {
+      product,
+      major,
+      event: 'SCHEDULED',
+      revision: lifecycle.revision,
+    });
     return json(current ? 200 : 201, { ...lifecycle, impact: counts(impact) });
   };
 }
 
+const tableName = requireEnv('TABLE_NAME');
 export const handler = middy<HttpEvent, HttpResult>()
   .use(problemJson())
   .handler(
     makePutLifecycle(
-      new LifecycleStore(documentClient, requireEnv('TABLE_NAME')),
+      new LifecycleStore(documentClient, tableName),
+      new ReleaseStore(documentClient, tableName),
       new OneTimeSchedules(schedulerClient, schedulerConfigFromEnv()),
       sfnClient,
       requireEnv(WORKFLOWS.LifecycleTransition.arnVariable),

@@ -4,10 +4,11 @@
  * come: 409) → store → a one-time schedule on the GA date, or the GA run now when the
  * date has come → answer.
  */
-import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import { ReleaseStore } from '../adapters/releases.ts';
 import { OneTimeSchedules, schedulerConfigFromEnv } from '../adapters/scheduler.ts';
+import { startOnce } from '../adapters/workflows.ts';
 import { WORKFLOWS } from '../catalog.ts';
 import { Conflict, NotFound } from '../core/errors.ts';
 import { decideRelease, gaRunExecutionName, gaScheduleName, ReleaseRequest } from '../core/upgrades.ts';
@@ -55,17 +56,7 @@ export function makePutRelease(
     else {
       // The GA date has come (announced late, or moved earlier): decide now.
       if (current && changed) await schedules.remove(gaScheduleName(product, version));
-      await sfn
-        .send(
-          new StartExecutionCommand({
-            stateMachineArn: gaRunArn,
-            name: executionName,
-            input: JSON.stringify(input),
-          }),
-        )
-        .catch((error: Error) => {
-          if (!/ExecutionAlreadyExists/.test(error.name)) throw error;
-        });
+      await startOnce(sfn, gaRunArn, executionName, input);
     }
     return json(current ? 200 : 201, release);
   };
