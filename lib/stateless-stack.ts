@@ -47,6 +47,7 @@ export class StatelessStack extends Stack {
         this.workflows.stateMachines.UpgradeDecisions,
       ],
       reconciler: this.workflows.functions.ReconcileSchedules,
+      redeliverer: this.workflows.functions.RedeliverNotices,
     });
 
     this.httpApi = new ServiceHttpApi(this, 'Http', {

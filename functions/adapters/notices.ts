@@ -1,8 +1,15 @@
 /**
  * Notice delivery state, on whichever item owns the notice (its `notice` attribute).
  */
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Notice } from '../core/notices.ts';
+import { keys, PENDING_NOTICE_SHARDS, TABLE_DESIGN } from './table-design.ts';
 
 export interface NoticeKey {
   PK: string;
@@ -44,20 +51,106 @@ export class NoticeStore {
     };
   }
 
-  /** The ledger entries a digest answers for (`PK|SK`), marked sent once it has gone. */
-  async markReceipts(receipts: string[], at: string): Promise<void> {
+  /**
+   * The ledger entries a digest answers for (`PK|SK`): this digest is no longer pending
+   * for them, and an entry whose every digest has gone is SENT and leaves the day's index.
+   */
+  async markReceipts(receipts: string[], digestId: string, at: string): Promise<void> {
     for (const receipt of receipts) {
       const [PK, SK] = receipt.split('|');
-      await this.db.send(
+      const out = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { PK, SK },
-          UpdateExpression: 'SET #status = :sent, sentAt = if_not_exists(sentAt, :at)',
+          UpdateExpression: 'DELETE pendingDigests :digest',
           ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sent': 'SENT', ':at': at },
+          ExpressionAttributeValues: { ':digest': new Set([digestId]) },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      const rest = out.Attributes?.pendingDigests as Set<string> | undefined;
+      if (rest?.size || Number(out.Attributes?.unplaced ?? 0) > 0) continue;
+      await this.db
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { PK, SK },
+            UpdateExpression:
+              'SET #status = :sent, sentAt = if_not_exists(sentAt, :at) REMOVE GSI2PK, GSI2SK',
+            // A line placed meanwhile keeps the entry open.
+            ConditionExpression:
+              'attribute_not_exists(pendingDigests) AND (attribute_not_exists(unplaced) OR unplaced <= :zero)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':sent': 'SENT', ':at': at, ':zero': 0 },
+          }),
+        )
+        .catch(ignoreConditionFailure);
+    }
+  }
+
+  /** Whether the notice on an item is still owed: the re-driver asks before it restarts one. */
+  async status(key: NoticeKey): Promise<Notice['status'] | null> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: key,
+        ConsistentRead: true,
+        ProjectionExpression: 'notice.#status',
+        ExpressionAttributeNames: { '#status': 'status' },
+      }),
+    );
+    return ((out.Item?.notice as { status?: Notice['status'] } | undefined)?.status ?? null) as
+      | Notice['status']
+      | null;
+  }
+
+  /** Takes a notice that is no longer PENDING out of the pending index (a re-add after it went). */
+  async clearPending(key: NoticeKey): Promise<void> {
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'REMOVE GSI3PK, GSI3SK',
+          ConditionExpression: 'attribute_exists(PK) AND notice.#status <> :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'PENDING' },
+        }),
+      )
+      .catch(ignoreConditionFailure);
+  }
+
+  /**
+   * Notices PENDING since before `cutoff` (ISO time), every shard, oldest first: what a
+   * crashed writer or a lost start left behind. Keys only: the item and the notice id.
+   */
+  async *pendingBefore(
+    cutoff: string,
+  ): AsyncGenerator<Array<{ key: NoticeKey; noticeId: string; since: string }>> {
+    const { indexName, partitionKey, sortKey } = TABLE_DESIGN.indexes.pendingNotices;
+    for (let shard = 0; shard < PENDING_NOTICE_SHARDS; shard++) {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const out: QueryCommandOutput = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: indexName,
+            KeyConditionExpression: `${partitionKey} = :shard AND ${sortKey} < :cutoff`,
+            ExpressionAttributeValues: { ':shard': keys.pendingNoticeShard(shard), ':cutoff': cutoff },
+            ExclusiveStartKey,
+          }),
+        );
+        ExclusiveStartKey = out.LastEvaluatedKey;
+        yield (out.Items ?? []).map((i) => {
+          const sk = String(i[sortKey]);
+          const cut = sk.indexOf('#');
+          return {
+            key: { PK: String(i.PK), SK: String(i.SK) },
+            since: sk.slice(0, cut),
+            noticeId: sk.slice(cut + 1),
+          };
+        });
+      } while (ExclusiveStartKey);
     }
   }
 
@@ -68,7 +161,8 @@ export class NoticeStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: 'SET notice.#status = :sent, notice.messageId = :id, notice.sentAt = :at',
+          UpdateExpression:
+            'SET notice.#status = :sent, notice.messageId = :id, notice.sentAt = :at REMOVE GSI3PK, GSI3SK',
           ConditionExpression: 'notice.#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sent': 'SENT', ':pending': 'PENDING', ':id': messageId, ':at': at },
@@ -84,7 +178,7 @@ export class NoticeStore {
           TableName: this.tableName,
           Key: key,
           UpdateExpression:
-            'SET notice.#status = :undeliverable, notice.failure = :failure, notice.failedAt = :at',
+            'SET notice.#status = :undeliverable, notice.failure = :failure, notice.failedAt = :at REMOVE GSI3PK, GSI3SK',
           ConditionExpression: 'notice.#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {

@@ -2,29 +2,60 @@
  * Renewal reminders in the table: what is due on a day (the sparse DueByDate index,
  * never a Scan), the ledger that makes each (certificate, term end, offset) go once,
  * and the per-recipient digest notices that the deliver-notice workflow sends.
+ *
+ * Nothing claimed may be lost: a claimed ledger entry stays in the day's index (kind
+ * CLAIMED) until every digest carrying it has been sent, so a retried or re-run claim
+ * finds the digests an earlier, crashed attempt claimed and delivers them.
  */
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   type QueryCommandOutput,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Notice } from '../core/notices.ts';
 import type { RegisteredCertificate } from '../core/registration.ts';
-import type { DueReminder, ReminderLine } from '../core/reminders.ts';
+import { DIGEST_PAGE_BYTES, type DueReminder, lineBytes, type ReminderLine } from '../core/reminders.ts';
 import type { ReadCost } from './batch-get.ts';
 import { RegistrationStore, type TransactItem } from './registrations.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
 
 /** DynamoDB allows 100 actions in a transaction; the ledger and the certificate take two. */
 const MAX_DIGESTS_PER_TRANSACTION = 98;
+/** Pages a recipient's digest may take in one day before we call it a fault. */
+const MAX_PAGES = 1000;
 
 export type { ReadCost };
 
+/** One recipient's line for a certificate, on a page of that recipient's digest. */
 export interface DigestEntry {
-  digestId: string;
-  notice: Notice;
+  /** The digest's id on a page: the caller moves `page` on when a page is full or sent. */
+  digestId: (page: number) => string;
+  page: number;
+  notice: (page: number) => Notice;
   line: ReminderLine;
+}
+
+export type ClaimOutcome =
+  | { claimed: true; digestIds: string[] }
+  | { claimed: false; reason: 'ALREADY_CLAIMED' | 'NOT_DUE' };
+
+/** A claimed ledger entry whose digests have not all gone: what a re-run must still deliver. */
+export interface OpenClaim {
+  certificateNumber: string;
+  termEnd: string;
+  offset: number;
+  day: string;
+  pendingDigests: string[];
+  /** Recipients whose line was not yet placed when the claiming attempt stopped. */
+  unplaced: number;
+}
+
+/** A transaction cancelled for a reason other than our conditions: retried by the caller or its workflow. */
+export class ReminderClaimInterrupted extends Error {
+  override readonly name = 'ReminderClaimInterrupted';
 }
 
 export class ReminderStore {
@@ -38,7 +69,29 @@ export class ReminderStore {
   }
 
   /** Certificates whose next reminder falls on `day`, in one shard of the index, page by page. */
-  async *dueOn(day: string, shard: number, cost: ReadCost): AsyncGenerator<RegisteredCertificate[]> {
+  dueOn(day: string, shard: number, cost: ReadCost): AsyncGenerator<RegisteredCertificate[]> {
+    return this.dayItems<RegisteredCertificate>(day, shard, 'REMINDER#', cost);
+  }
+
+  /** Ledger entries of `day` claimed but not yet sent to every recipient (a crashed or retried attempt). */
+  async *openClaims(day: string, shard: number, cost: ReadCost): AsyncGenerator<OpenClaim[]> {
+    for await (const page of this.dayItems<Record<string, unknown>>(day, shard, 'CLAIMED#', cost))
+      yield page.map((i) => ({
+        certificateNumber: String(i.certificateNumber),
+        termEnd: String(i.termEnd),
+        offset: Number(i.offset),
+        day: String(i.day),
+        pendingDigests: i.pendingDigests instanceof Set ? [...(i.pendingDigests as Set<string>)].sort() : [],
+        unplaced: Number(i.unplaced ?? 0),
+      }));
+  }
+
+  private async *dayItems<T>(
+    day: string,
+    shard: number,
+    prefix: string,
+    cost: ReadCost,
+  ): AsyncGenerator<T[]> {
     const { indexName, partitionKey, sortKey } = TABLE_DESIGN.indexes.dueByDate;
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -47,7 +100,7 @@ export class ReminderStore {
           TableName: this.tableName,
           IndexName: indexName,
           KeyConditionExpression: `${partitionKey} = :due AND begins_with(${sortKey}, :kind)`,
-          ExpressionAttributeValues: { ':due': `DUE#${day}#${shard}`, ':kind': 'REMINDER#' },
+          ExpressionAttributeValues: { ':due': `DUE#${day}#${shard}`, ':kind': prefix },
           ReturnConsumedCapacity: 'TOTAL',
           ExclusiveStartKey,
         }),
@@ -55,14 +108,17 @@ export class ReminderStore {
       cost.readUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
       cost.itemsRead += out.ScannedCount ?? 0;
       ExclusiveStartKey = out.LastEvaluatedKey;
-      yield (out.Items ?? []) as RegisteredCertificate[];
+      yield (out.Items ?? []) as T[];
     } while (ExclusiveStartKey);
   }
 
   /**
    * Claim the ledger entry, move the certificate to its next reminder and add its line to
-   * each recipient's digest — all or nothing. False when the entry was claimed before
-   * (a re-run) or the certificate no longer waits for this reminder (renewed meanwhile).
+   * the first recipients' digests — all or nothing; recipients beyond one transaction are
+   * placed after, each counted down on the ledger so a re-run can finish the job.
+   * A cancelled transaction is told apart by its reasons: the ledger's condition means
+   * claimed before, the certificate's means renewed meanwhile, a digest's means that page
+   * is full or sent (the line moves to the next page); anything else is thrown.
    */
   async claim(
     certificate: RegisteredCertificate,
@@ -70,46 +126,132 @@ export class ReminderStore {
     next: DueReminder | null,
     digests: DigestEntry[],
     at: string,
-  ): Promise<boolean> {
+  ): Promise<ClaimOutcome> {
     const ledgerKey = keys.reminder(certificate.certificateNumber, certificate.term.end, due.offset);
     const receipt = `${ledgerKey.PK}|${ledgerKey.SK}`;
-    const [first, ...rest] = chunk(digests, MAX_DIGESTS_PER_TRANSACTION);
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...ledgerKey,
-            type: 'ReminderLedger',
-            certificateNumber: certificate.certificateNumber,
-            termEnd: certificate.term.end,
-            offset: due.offset,
-            day: due.on,
-            status: digests.length ? 'CLAIMED' : 'UNREACHABLE',
-            digestIds: digests.map((d) => d.digestId),
-            claimedAt: at,
+    const first = digests.slice(0, MAX_DIGESTS_PER_TRANSACTION);
+    const rest = digests.slice(MAX_DIGESTS_PER_TRANSACTION);
+    for (let attempt = 0; ; attempt++) {
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...ledgerKey,
+              ...(digests.length
+                ? keys.dueIndex(due.on, 'CLAIMED', `${certificate.certificateNumber}#${due.offset}`)
+                : {}),
+              type: 'ReminderLedger',
+              certificateNumber: certificate.certificateNumber,
+              termEnd: certificate.term.end,
+              offset: due.offset,
+              day: due.on,
+              status: digests.length ? 'CLAIMED' : 'UNREACHABLE',
+              recipients: digests.length,
+              unplaced: rest.length,
+              ...(first.length ? { pendingDigests: new Set(first.map((d) => d.digestId(d.page))) } : {}),
+              claimedAt: at,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
           },
-          ConditionExpression: 'attribute_not_exists(PK)',
         },
-      },
-      this.advance(certificate.certificateNumber, due, next),
-      ...(first ?? []).map((d) => this.addToDigest(d, receipt)),
-    ];
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      if ((error as Error).name === 'TransactionCanceledException') return false;
-      throw error;
+        this.advance(certificate.certificateNumber, due, next),
+        ...first.map((d) => this.addToDigest(d, receipt)),
+      ];
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+        break;
+      } catch (error) {
+        const reasons = cancellationCodes(error);
+        if (!reasons) throw error;
+        if (reasons[0] === 'ConditionalCheckFailed') return { claimed: false, reason: 'ALREADY_CLAIMED' };
+        if (reasons[1] === 'ConditionalCheckFailed') return { claimed: false, reason: 'NOT_DUE' };
+        const full = first.filter((_, i) => reasons[i + 2] === 'ConditionalCheckFailed');
+        const other = reasons.filter((r) => r !== 'None' && r !== 'ConditionalCheckFailed');
+        // Shards running side by side write the same recipient's digest: a conflict passes.
+        if (other.length && other.every((r) => PASSING.has(r)) && attempt < 8) {
+          await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
+          continue;
+        }
+        if (other.length || full.length === 0 || attempt > MAX_PAGES)
+          throw new ReminderClaimInterrupted(
+            `claiming ${receipt} was cancelled (${reasons.join(', ')}); nothing was claimed, the claim is retried`,
+          );
+        for (const d of full) d.page++;
+      }
     }
-    // A certificate with more recipients than one transaction holds (unlimited BCS tiers).
-    for (const group of rest)
-      await this.db.send(
-        new TransactWriteCommand({ TransactItems: group.map((d) => this.addToDigest(d, receipt)) }),
-      );
-    return true;
+    for (const d of rest) await this.placeRest(ledgerKey, d, receipt);
+    return { claimed: true, digestIds: digests.map((d) => d.digestId(d.page)) };
   }
 
-  private advance(certificateNumber: string, due: DueReminder, next: DueReminder | null): TransactItem {
+  /**
+   * Finishes a claim whose attempt stopped before every recipient's line was placed:
+   * placing is idempotent (a page that already carries the receipt keeps it), so the
+   * re-run places every recipient again and only the missing ones change anything.
+   */
+  async finishClaim(open: OpenClaim, digests: DigestEntry[]): Promise<string[]> {
+    const ledgerKey = keys.reminder(open.certificateNumber, open.termEnd, open.offset);
+    const receipt = `${ledgerKey.PK}|${ledgerKey.SK}`;
+    const placed = new Set(open.pendingDigests);
+    for (const d of digests) {
+      const page = await this.place(d, receipt);
+      placed.add(d.digestId(page));
+    }
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: ledgerKey,
+        UpdateExpression: 'SET unplaced = :zero ADD pendingDigests :ids',
+        ExpressionAttributeValues: { ':zero': 0, ':ids': placed },
+      }),
+    );
+    return [...placed].sort();
+  }
+
+  /** A line beyond the first transaction: placed, then counted on the ledger. */
+  private async placeRest(ledgerKey: { PK: string; SK: string }, d: DigestEntry, receipt: string) {
+    const page = await this.place(d, receipt);
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: ledgerKey,
+        UpdateExpression: 'ADD pendingDigests :id, unplaced :minusOne',
+        ExpressionAttributeValues: { ':id': new Set([d.digestId(page)]), ':minusOne': -1 },
+      }),
+    );
+  }
+
+  /** Puts the line on the first page of the recipient's digest that has room and is not sent. */
+  private async place(d: DigestEntry, receipt: string): Promise<number> {
+    for (; d.page <= MAX_PAGES; d.page++) {
+      const update = this.addToDigest(d, receipt).Update;
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            ...update,
+            ConditionExpression: `(${update.ConditionExpression}) AND NOT contains(receipts, :receipt)`,
+            ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':receipt': receipt },
+          }),
+        );
+        return d.page;
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        const page = await this.db.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: keys.notice(d.digestId(d.page)),
+            ConsistentRead: true,
+            ProjectionExpression: 'receipts',
+          }),
+        );
+        const receipts = page.Item?.receipts as Set<string> | undefined;
+        if (receipts?.has(receipt)) return d.page; // placed by the attempt that stopped
+      }
+    }
+    throw new ReminderClaimInterrupted(`${receipt}: no digest page left for ${d.digestId(1)}`);
+  }
+
+  private advance(certificateNumber: string, due: DueReminder, next: DueReminder | null) {
     const nextIndex = next ? keys.dueIndex(next.on, 'REMINDER', `${certificateNumber}#${next.offset}`) : null;
     return {
       Update: {
@@ -130,30 +272,45 @@ export class ReminderStore {
     };
   }
 
-  /** Lines gather on the digest as shards find them; the notice is rendered from them when sent. */
-  private addToDigest(entry: DigestEntry, receipt: string): TransactItem {
+  /**
+   * Lines gather on the digest as shards find them; the notice is rendered from them when
+   * sent. A page takes a line only while it is PENDING and has room for it.
+   */
+  private addToDigest(entry: DigestEntry, receipt: string) {
+    const digestId = entry.digestId(entry.page);
+    const notice = entry.notice(entry.page);
+    const pending = keys.pendingNotice(digestId, notice.createdAt);
+    const bytes = lineBytes(entry.line);
     return {
       Update: {
         TableName: this.tableName,
-        Key: keys.notice(entry.digestId),
+        Key: keys.notice(digestId),
         UpdateExpression:
-          'SET notice = if_not_exists(notice, :notice), #type = :type ADD #lines :line, receipts :receipt',
-        ConditionExpression: 'attribute_not_exists(notice) OR notice.#status = :pending',
+          'SET notice = if_not_exists(notice, :notice), #type = :type, GSI3PK = :pendingPk, GSI3SK = if_not_exists(GSI3SK, :pendingSk) ADD #lines :line, receipts :receipts, lineBytes :bytes',
+        ConditionExpression:
+          'attribute_not_exists(notice) OR (notice.#status = :pending AND (attribute_not_exists(lineBytes) OR lineBytes <= :room))',
         ExpressionAttributeNames: { '#type': 'type', '#status': 'status', '#lines': 'lines' },
         ExpressionAttributeValues: {
-          ':notice': entry.notice,
+          ':notice': notice,
           ':type': 'Notice',
           ':line': new Set([JSON.stringify(entry.line)]),
-          ':receipt': new Set([receipt]),
+          ':receipts': new Set([receipt]),
+          ':bytes': bytes,
+          ':room': DIGEST_PAGE_BYTES - bytes,
           ':pending': 'PENDING',
+          ':pendingPk': pending.GSI3PK,
+          ':pendingSk': pending.GSI3SK,
         },
       },
     };
   }
 }
 
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+const PASSING = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
+/** The per-item codes of a cancelled transaction, or null when the error is something else. */
+function cancellationCodes(error: unknown): string[] | null {
+  const e = error as { name?: string; CancellationReasons?: Array<{ Code?: string }> };
+  if (e.name !== 'TransactionCanceledException') return null;
+  return (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
 }

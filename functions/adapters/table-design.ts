@@ -12,11 +12,30 @@ export const TABLE_DESIGN = {
     byProduct: { indexName: 'ByProduct', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
     /** Sparse: work due on a day (next renewal reminder, lifecycle milestone, GA decision), sharded. */
     dueByDate: { indexName: 'DueByDate', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    /**
+     * Sparse: notices still PENDING, by the time they became owed, sharded. The re-driver
+     * reads it to deliver what a crashed or retried writer left behind. Keys only: the
+     * index key names the notice, the item key is where it lives.
+     */
+    pendingNotices: {
+      indexName: 'PendingNotices',
+      partitionKey: 'GSI3PK',
+      sortKey: 'GSI3SK',
+      projection: 'KEYS_ONLY',
+    },
   },
 } as const;
 
 /** Shards of one day's due work, so a heavy day spreads over several index partitions. */
 export const DUE_SHARDS = 4;
+
+/** Shards of the pending-notice index: notices are written at registration rate. */
+export const PENDING_NOTICE_SHARDS = 4;
+
+/** How an index projects the item: every attribute unless it says otherwise. */
+export type IndexProjection = 'ALL' | 'KEYS_ONLY';
+export const projectionOf = (index: { indexName: string }): IndexProjection =>
+  'projection' in index ? (index.projection as IndexProjection) : 'ALL';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -72,8 +91,22 @@ export const keys = {
     GSI1PK: `PRODUCT#${product}`,
     GSI1SK: `V#${versionKey}#${serialNumber}`,
   }),
+  /**
+   * PendingNotices index entries, on whichever item holds a PENDING notice; removed when
+   * it is SENT or UNDELIVERABLE. `since` (ISO time) lets the re-driver take only notices
+   * owed for a while, so it never races a delivery that is just starting.
+   */
+  pendingNotice: (noticeId: string, since: string) => ({
+    GSI3PK: `PENDING#${shardOf(noticeId, PENDING_NOTICE_SHARDS)}`,
+    GSI3SK: `${since}#${noticeId}`,
+  }),
+  pendingNoticeShard: (shard: number) => `PENDING#${shard}`,
   /** DueByDate index entries: `kind` keeps reminders, milestones, GA runs and their upgrade notices apart within a day. */
-  dueIndex: (day: string, kind: 'REMINDER' | 'MILESTONE' | 'RELEASE' | 'UPGRADE', id: string) => ({
+  dueIndex: (
+    day: string,
+    kind: 'REMINDER' | 'CLAIMED' | 'MILESTONE' | 'RELEASE' | 'UPGRADE',
+    id: string,
+  ) => ({
     GSI2PK: `DUE#${day}#${shardOf(id)}`,
     GSI2SK: `${kind}#${id}`,
   }),

@@ -2,19 +2,22 @@
  * Task of renewal-reminders, once per shard of the day: read what is due (the sparse
  * index, page by page) → for each certificate, find its recipients → claim its ledger
  * entry, move it to its next reminder and add its line to each recipient's digest, in
- * one transaction → answer which digests are owed. A re-run finds nothing left to claim.
+ * one transaction → then read the day's claims still open (made by an attempt that
+ * crashed or is being retried) and finish them → answer which digests are owed.
+ * A re-run claims nothing twice and still delivers what earlier attempts claimed.
  */
 
 import type { ContactRecord } from '../adapters/registrations.ts';
 import { type DigestEntry, type ReadCost, ReminderStore } from '../adapters/reminders.ts';
-import type { Notice } from '../core/notices.ts';
 import type { RegisteredCertificate, Roster } from '../core/registration.ts';
 import {
+  type DueReminder,
   offsetsFor,
   type ReminderOffsets,
   type ReminderRecipient,
   reminderAfter,
   reminderDigestId,
+  reminderDigestNotice,
   reminderLine,
 } from '../core/reminders.ts';
 import { now } from '../shared/clock.ts';
@@ -34,6 +37,8 @@ export interface ClaimDueRemindersOutput extends ReadCost {
   claimed: number;
   unreachable: number;
   skipped: number;
+  /** Claims an earlier attempt of the day made and did not see delivered: their digests go now. */
+  resumed: number;
   digests: string[];
 }
 
@@ -46,27 +51,30 @@ export function makeClaimDueReminders(store: ReminderStore, offsets: ReminderOff
       claimed: 0,
       unreachable: 0,
       skipped: 0,
+      resumed: 0,
       digests: [],
       readUnits: 0,
       itemsRead: 0,
     };
     const digests = new Set<string>();
+    const claimedNow = new Set<string>();
     const rosters = new Map<string, Roster>();
+    const entriesFor = async (certificate: RegisteredCertificate, due: DueReminder): Promise<DigestEntry[]> =>
+      (await recipientsOf(store, certificate, rosters, result)).map((r) => ({
+        page: 1,
+        digestId: (page) => reminderDigestId(day, r.to, page),
+        notice: (page) => reminderDigestNotice(reminderDigestId(day, r.to, page), r, day, renewUrl, now()),
+        line: reminderLine(certificate, due, certificate.term.end, r.language),
+      }));
+
     for await (const page of store.dueOn(day, input.shard, result)) {
       for (const certificate of page) {
         const due = certificate.nextReminder;
         if (!due || due.on !== day) continue;
-        const recipients = await recipientsOf(store, certificate, rosters, result);
-        const entries: DigestEntry[] = recipients.map((r) => {
-          const digestId = reminderDigestId(day, r.to);
-          return {
-            digestId,
-            notice: digestNotice(digestId, r, day, renewUrl),
-            line: reminderLine(certificate, due, certificate.term.end, r.language),
-          };
-        });
+        const entries = await entriesFor(certificate, due);
         const next = reminderAfter(certificate.term.end, offsetsFor(certificate.tier, offsets), day);
-        if (!(await store.claim(certificate, due, next, entries, now().toISOString()))) {
+        const outcome = await store.claim(certificate, due, next, entries, now().toISOString());
+        if (!outcome.claimed) {
           result.skipped++;
           continue;
         }
@@ -79,7 +87,26 @@ export function makeClaimDueReminders(store: ReminderStore, offsets: ReminderOff
           continue;
         }
         result.claimed++;
-        for (const e of entries) digests.add(e.digestId);
+        claimedNow.add(`${certificate.certificateNumber}#${due.offset}`);
+        for (const id of outcome.digestIds) digests.add(id);
+      }
+    }
+
+    // What an earlier attempt claimed and did not see sent (it crashed, or this is a retry).
+    for await (const page of store.openClaims(day, input.shard, result)) {
+      for (const open of page) {
+        if (!claimedNow.has(`${open.certificateNumber}#${open.offset}`)) result.resumed++;
+        let ids = open.pendingDigests;
+        if (open.unplaced > 0) {
+          const certificate = await store.registrations.getCertificate(open.certificateNumber);
+          result.itemsRead++;
+          if (certificate)
+            ids = await store.finishClaim(
+              open,
+              await entriesFor(certificate, { offset: open.offset, on: open.day }),
+            );
+        }
+        for (const id of ids) digests.add(id);
       }
     }
     result.digests = [...digests].sort();
@@ -120,19 +147,6 @@ async function recipientsOf(
     seen.add(to.toLowerCase());
     return [{ to, name, language }];
   });
-}
-
-function digestNotice(id: string, r: ReminderRecipient, day: string, renewUrl: string): Notice {
-  return {
-    id,
-    kind: 'RENEWAL_REMINDER',
-    template: 'RenewalReminder',
-    to: r.to,
-    language: r.language,
-    data: { contactName: r.name, day, renewUrl },
-    status: 'PENDING',
-    createdAt: now().toISOString(),
-  };
 }
 
 const configuredOffsets = optionalEnv('REMINDER_OFFSETS');

@@ -58,3 +58,38 @@ export function contactIdIssuedNotice(
     createdAt: at,
   };
 }
+
+/**
+ * Re-delivery (the notice re-driver): a notice still PENDING this long after it was owed
+ * was left behind by a writer that stopped between recording it and starting its delivery.
+ */
+export const REDELIVER_AFTER_MINUTES = 10;
+/**
+ * Longer than deliver-notice retries SES (about 7 hours): a notice still PENDING after this,
+ * whose delivery by its own name has ended, gets one more delivery a day under that day's name.
+ */
+export const REDELIVERY_RESTART_HOURS = 12;
+
+/** A delivery name of its own for a day's re-delivery: within Step Functions' 80 characters. */
+export function redeliveryName(noticeId: string, day: string): string {
+  const hash = createHash('sha256').update(noticeId).digest('hex').slice(0, 24);
+  return `redeliver-${day}-${hash}`;
+}
+
+export type RedeliveryStep = 'START' | 'RESTART' | 'LEAVE_RUNNING' | 'CLEAR';
+
+/**
+ * What the re-driver does with one pending-index entry, once the start by the notice's
+ * own name was tried: started → nothing more; refused → the notice's state decides.
+ */
+export function redeliveryStep(
+  started: boolean,
+  status: Notice['status'] | null,
+  since: string,
+  now: Date,
+): RedeliveryStep {
+  if (started) return 'START';
+  if (status !== 'PENDING') return 'CLEAR';
+  const ageHours = (now.getTime() - Date.parse(since)) / 3_600_000;
+  return ageHours >= REDELIVERY_RESTART_HOURS ? 'RESTART' : 'LEAVE_RUNNING';
+}

@@ -6,7 +6,7 @@
  */
 import { addDays } from './calendar.ts';
 import type { Language, Tier } from './identifiers.ts';
-import { addressHash } from './notices.ts';
+import { addressHash, type Notice } from './notices.ts';
 
 export const DEFAULT_REMINDER_OFFSETS: readonly number[] = [90, 60, 30, 7, 0, -30];
 
@@ -49,9 +49,25 @@ export interface ReminderRecipient {
  * One email per recipient per day, listing every certificate due that day: its id is
  * the day and the address, so every shard of the run adds to the same digest.
  */
-export function reminderDigestId(day: string, email: string): string {
-  return `reminders-${day}-${addressHash(email, 20)}`;
+export function reminderDigestId(day: string, email: string, page = 1): string {
+  const base = `reminders-${day}-${addressHash(email, 20)}`;
+  return page === 1 ? base : `${base}-p${page}`;
 }
+
+/**
+ * A digest is one item, and DynamoDB items stop at 400 KB: a recipient with more lines
+ * than a page holds gets its day's digest on further pages (further emails), and a page
+ * already sent takes no more lines. Bytes of lines per page, well under the item limit
+ * and SES's template data limit.
+ */
+export const DIGEST_PAGE_BYTES = 96 * 1024;
+
+/** Serials named on one line; a certificate with more says how many more (the rest are on the certificate). */
+export const LINE_SERIALS = 40;
+
+/** A line's size as stored (JSON in a string set), for the page's byte count. */
+export const lineBytes = (line: ReminderLine): number =>
+  new TextEncoder().encode(JSON.stringify(line)).length;
 
 /** A certificate's line in a recipient's digest. */
 export interface ReminderLine {
@@ -75,7 +91,14 @@ export function reminderLine(
     certificateNumber: certificate.certificateNumber,
     termEnd,
     offset: due.offset,
-    products: certificate.products.map((p) => `${p.product} ${p.version} (${p.serialNumber})`).join(', '),
+    products: [
+      ...certificate.products
+        .slice(0, LINE_SERIALS)
+        .map((p) => `${p.product} ${p.version} (${p.serialNumber})`),
+      ...(certificate.products.length > LINE_SERIALS
+        ? [`+${certificate.products.length - LINE_SERIALS}`]
+        : []),
+    ].join(', '),
     when: reminderWhen(due.offset, termEnd, language),
   };
 }
@@ -102,4 +125,24 @@ export function reminderWhen(offset: number, termEnd: string, language: Language
   };
   const p = phrases[language];
   return offset > 0 ? p.before : offset === 0 ? p.on : p.after;
+}
+
+/** A recipient's digest of the day (one page of it): its lines gather on the item as the run claims. */
+export function reminderDigestNotice(
+  id: string,
+  recipient: ReminderRecipient,
+  day: string,
+  renewUrl: string,
+  at: Date,
+): Notice {
+  return {
+    id,
+    kind: 'RENEWAL_REMINDER',
+    template: 'RenewalReminder',
+    to: recipient.to,
+    language: recipient.language,
+    data: { contactName: recipient.name, day, renewUrl },
+    status: 'PENDING',
+    createdAt: at.toISOString(),
+  };
 }

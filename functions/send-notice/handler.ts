@@ -19,6 +19,8 @@ export class NoticeDeliveryDeferred extends Error {
 
 export interface SendNoticeInput {
   noticeKey: NoticeKey;
+  /** Set when the workflow gave up on the notice: record it UNDELIVERABLE instead of sending. */
+  gaveUp?: { Error?: string; Cause?: string };
 }
 export interface SendNoticeResult {
   status: 'SENT' | 'ALREADY_SENT' | 'UNDELIVERABLE' | 'MISSING';
@@ -27,14 +29,25 @@ export interface SendNoticeResult {
 
 export function makeSendNotice(notices: NoticeStore, mailer: Mailer, clock: () => Date = now) {
   return async (input: SendNoticeInput): Promise<SendNoticeResult> => {
+    if (input.gaveUp) {
+      const failure = input.gaveUp.Cause || input.gaveUp.Error || 'delivery failed';
+      await notices.markUndeliverable(input.noticeKey, failure, clock().toISOString());
+      logger.warn('notice undeliverable', { noticeKey: input.noticeKey, error: failure });
+      return { status: 'UNDELIVERABLE' };
+    }
     const notice = await notices.get(input.noticeKey);
     if (!notice) {
       logger.error('notice not found', { noticeKey: input.noticeKey });
       return { status: 'MISSING' };
     }
-    if (notice.status === 'SENT')
+    if (notice.status !== 'PENDING') {
+      // A re-driven or repeated delivery: finish what the first one may not have (receipts, index).
+      await notices.clearPending(input.noticeKey);
+      if (notice.status === 'UNDELIVERABLE') return { status: 'UNDELIVERABLE' };
+      if (notice.receipts?.length)
+        await notices.markReceipts(notice.receipts, notice.id, clock().toISOString());
       return { status: 'ALREADY_SENT', ...(notice.messageId ? { messageId: notice.messageId } : {}) };
-    if (notice.status === 'UNDELIVERABLE') return { status: 'UNDELIVERABLE' };
+    }
     try {
       const { messageId } = await mailer.send({
         to: notice.to,
@@ -44,7 +57,8 @@ export function makeSendNotice(notices: NoticeStore, mailer: Mailer, clock: () =
         tags: { notice: notice.kind },
       });
       await notices.markSent(input.noticeKey, messageId, clock().toISOString());
-      if (notice.receipts?.length) await notices.markReceipts(notice.receipts, clock().toISOString());
+      if (notice.receipts?.length)
+        await notices.markReceipts(notice.receipts, notice.id, clock().toISOString());
       logger.info('notice sent', { noticeId: notice.id, kind: notice.kind, messageId });
       return { status: 'SENT', messageId };
     } catch (error) {

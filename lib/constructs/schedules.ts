@@ -28,6 +28,8 @@ export interface SchedulesProps {
   targets: IStateMachine[];
   /** Invoked daily to apply milestones whose schedule was missed. */
   reconciler: ServiceFunction;
+  /** Invoked every few minutes to deliver notices a stopped writer left PENDING. */
+  redeliverer: ServiceFunction;
 }
 
 export class Schedules extends Construct {
@@ -68,6 +70,18 @@ export class Schedules extends Construct {
     // A function creating schedules needs the group to exist first.
     this.node.addDependency(group);
 
+    // Every notice recorded is delivered even when its writer stopped before starting the delivery.
+    new Schedule(this, 'NoticeRedeliverer', {
+      description: `Deliver notices still PENDING minutes after they were owed (${props.stage})`,
+      schedule: ScheduleExpression.rate(Duration.minutes(5)),
+      target: new InvokeFunctionOnly(props.redeliverer.function, {
+        input: ScheduleTargetInput.fromObject({ at: ContextAttribute.scheduledTime }),
+        deadLetterQueue: this.deadLetters,
+        retryAttempts: 2,
+        // The next run, five minutes on, does the same work.
+        maxEventAge: Duration.minutes(5),
+      }),
+    });
     new Schedule(this, 'DailyReconciler', {
       description: `Apply lifecycle milestones whose one-time schedule was missed (${props.stage})`,
       schedule: ScheduleExpression.cron({ minute: '30', hour: '0' }),

@@ -174,6 +174,10 @@ export class FakeTable {
         );
       case 'notice.#status = :pending':
         return names['#status'] === 'status' && item?.notice?.status === values[':pending'];
+      case 'attribute_exists(PK) AND notice.#status <> :pending':
+        return (
+          names['#status'] === 'status' && item !== undefined && item.notice?.status !== values[':pending']
+        );
       default:
         throw new Error(`fake table: condition ${condition}`);
     }
@@ -194,8 +198,10 @@ function applyUpdate(expression: string, item: Item, values: Values, names: Valu
       next.nextReminder = values[':none'];
       next.renewedBy = new Set([...(next.renewedBy ?? []), ...values[':by']]);
       return next;
-    case 'SET notice.#status = :sent, notice.messageId = :id, notice.sentAt = :at':
+    case 'SET notice.#status = :sent, notice.messageId = :id, notice.sentAt = :at REMOVE GSI3PK, GSI3SK':
       if (names['#status'] !== 'status') throw new Error('fake table: #status');
+      delete next.GSI3PK;
+      delete next.GSI3SK;
       next.notice = {
         ...next.notice,
         status: values[':sent'],
@@ -203,14 +209,20 @@ function applyUpdate(expression: string, item: Item, values: Values, names: Valu
         sentAt: values[':at'],
       };
       return next;
-    case 'SET notice.#status = :undeliverable, notice.failure = :failure, notice.failedAt = :at':
+    case 'SET notice.#status = :undeliverable, notice.failure = :failure, notice.failedAt = :at REMOVE GSI3PK, GSI3SK':
       if (names['#status'] !== 'status') throw new Error('fake table: #status');
+      delete next.GSI3PK;
+      delete next.GSI3SK;
       next.notice = {
         ...next.notice,
         status: values[':undeliverable'],
         failure: values[':failure'],
         failedAt: values[':at'],
       };
+      return next;
+    case 'REMOVE GSI3PK, GSI3SK':
+      delete next.GSI3PK;
+      delete next.GSI3SK;
       return next;
     default:
       throw new Error(`fake table: update ${expression}`);

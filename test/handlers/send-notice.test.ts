@@ -93,7 +93,11 @@ describe('send-notice: a PENDING notice', () => {
         EmailTags: [{ Name: 'notice', Value: 'CONTACT_ID_ISSUED' }],
       },
     ]);
-    expect(JSON.parse(emails()[0]!.Content!.Template!.TemplateData!)).toEqual(notice().data);
+    // The values as they are (subject, text), and HTML-escaped under `html` (the HTML part).
+    expect(JSON.parse(emails()[0]!.Content!.Template!.TemplateData!)).toEqual({
+      ...notice().data,
+      html: notice().data,
+    });
     expect(storedNotice()).toMatchObject({
       status: 'SENT',
       messageId: 'ses-message-1',
@@ -154,11 +158,31 @@ describe('send-notice: a PENDING notice', () => {
 });
 
 describe('send-notice: nothing to send', () => {
-  it('does nothing when already SENT', async () => {
-    table.put({ ...table.item(noticeKey), notice: notice({ status: 'SENT', messageId: 'earlier' }) });
+  it('sends nothing when already SENT, and only takes it out of the pending index', async () => {
+    table.put({
+      ...table.item(noticeKey),
+      ...keys.pendingNotice(`contact-id-${CONTACT_ID}`, '2026-03-01T10:00:00.000Z'),
+      notice: notice({ status: 'SENT', messageId: 'earlier' }),
+    });
     await expect(send()({ noticeKey })).resolves.toEqual({ status: 'ALREADY_SENT', messageId: 'earlier' });
     expect(sesMock.calls()).toEqual([]);
-    expect(ddbMock.commandCalls(UpdateCommand)).toEqual([]);
+    expect(ddbMock.commandCalls(UpdateCommand).map((c) => c.args[0].input.UpdateExpression)).toEqual([
+      'REMOVE GSI3PK, GSI3SK',
+    ]);
+    expect(table.item(noticeKey)).not.toHaveProperty('GSI3PK');
+    expect(storedNotice()).toMatchObject({ status: 'SENT', messageId: 'earlier' });
+  });
+
+  it('records a notice the workflow gave up on as UNDELIVERABLE, with its cause and time', async () => {
+    await expect(
+      send()({ noticeKey, gaveUp: { Error: 'States.Timeout', Cause: 'SES never answered' } }),
+    ).resolves.toEqual({ status: 'UNDELIVERABLE' });
+    expect(sesMock.calls()).toEqual([]);
+    expect(storedNotice()).toMatchObject({
+      status: 'UNDELIVERABLE',
+      failure: 'SES never answered',
+      failedAt: AT.toISOString(),
+    });
   });
 
   it('does nothing when recorded UNDELIVERABLE', async () => {
