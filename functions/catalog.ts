@@ -21,6 +21,12 @@ export const TASK_FUNCTIONS = {
     access: { table: 'readWrite' },
     timeoutSeconds: 20,
   },
+  /** After a registration: serials registered since a release's GA date, decided and told. */
+  DecideLateUpgrades: {
+    entry: 'functions/decide-late-upgrades/handler.ts',
+    access: { table: 'readWrite', start: ['DeliverNotice'] },
+    timeoutSeconds: 10,
+  },
   RecordContactChange: {
     entry: 'functions/record-contact-change/handler.ts',
     access: { table: 'readWrite' },
@@ -55,6 +61,12 @@ export const TASK_FUNCTIONS = {
   ReconcileSchedules: {
     entry: 'functions/reconcile-schedules/handler.ts',
     access: { table: 'read', start: ['LifecycleTransition', 'UpgradeDecisions'] },
+    timeoutSeconds: 300,
+  },
+  /** Not a Task: a rate schedule invokes it, to deliver notices a stopped writer left PENDING. */
+  RedeliverNotices: {
+    entry: 'functions/redeliver-notices/handler.ts',
+    access: { table: 'readWrite', start: ['DeliverNotice'] },
     timeoutSeconds: 300,
   },
   SendNotice: {

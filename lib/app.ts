@@ -5,6 +5,7 @@
 import { type App, CrossStackReferences, ReferenceStrength, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readStageConfig, type StageConfig, serviceName } from './config.ts';
+import { ControlTowerChecks } from './constructs/guard.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 
@@ -30,11 +31,13 @@ export function buildService(app: App): ServiceStacks {
     description: `Entitlements (${config.stage}): functions, workflows and HTTP API`,
     table: stateful.table,
     email: stateful.email,
+    alerts: stateful.alerts,
   });
   stateless.addStackDependency(stateful, 'the code uses the table and SES resources');
 
   Tags.of(app).add('service', 'entitlements');
   Tags.of(app).add('stage', config.stage);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  // cdk-nag's AwsSolutions pack, and AWS Control Tower's proactive controls (cfn-guard).
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new ControlTowerChecks());
   return { config, stateful, stateless };
 }

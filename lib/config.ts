@@ -16,6 +16,8 @@ export interface StageConfig {
   senderAddress: string;
   /** Create the SES domain identity for the sender's domain (off when it is managed elsewhere). */
   createSenderIdentity: boolean;
+  /** Subscribed by email to the stage's operations topic, which every alarm notifies; optional. */
+  operationsEmail?: string;
   /** How long function, workflow and access logs are kept. */
   logRetention: RetentionDays;
   /** Logs of a production stage outlive its stack; elsewhere they go with it. */
@@ -40,6 +42,9 @@ export function readStageConfig(app: App): StageConfig {
   if (!EMAIL.test(senderAddress))
     throw new Error(`context "senderAddress" must be an email address, got "${senderAddress}"`);
   const createSenderIdentity = ['true', true].includes(app.node.tryGetContext('createSenderIdentity'));
+  const operationsEmail = String(app.node.tryGetContext('operationsEmail') ?? '');
+  if (operationsEmail !== '' && !EMAIL.test(operationsEmail))
+    throw new Error(`context "operationsEmail" must be an email address, got "${operationsEmail}"`);
   const production = stage === 'prod';
   const links = { ...LINK_DEFAULTS };
   for (const key of Object.keys(links) as Array<keyof typeof links>) {
@@ -53,6 +58,7 @@ export function readStageConfig(app: App): StageConfig {
     stage,
     senderAddress,
     createSenderIdentity,
+    ...(operationsEmail ? { operationsEmail } : {}),
     logRetention: production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     logRemovalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     links,

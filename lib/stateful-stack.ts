@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { projectionOf, TABLE_DESIGN } from '../functions/adapters/table-design.ts';
 import { type StageConfig, serviceName } from './config.ts';
 import { Email, type EmailResources } from './constructs/email.ts';
+import { OperationsAlerts } from './constructs/operations-alerts.ts';
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
@@ -16,6 +17,8 @@ export interface StatefulStackProps extends StackProps {
 export class StatefulStack extends Stack {
   readonly table: Table;
   readonly email: EmailResources;
+  /** The operations topic every alarm of the stage notifies. */
+  readonly alerts: OperationsAlerts;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -46,7 +49,16 @@ export class StatefulStack extends Stack {
     });
     this.email = email.resources;
 
+    this.alerts = new OperationsAlerts(this, 'OperationsAlerts', {
+      stage: config.stage,
+      ...(config.operationsEmail ? { email: config.operationsEmail } : {}),
+    });
+
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'ConfigurationSetName', { value: email.configurationSet.configurationSetName });
+    new CfnOutput(this, 'OperationsTopicArn', {
+      value: this.alerts.topic.topicArn,
+      description: 'Every alarm of the stage notifies this topic: subscribe operators to it',
+    });
   }
 }

@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import type { StageConfig } from './config.ts';
 import type { EmailResources } from './constructs/email.ts';
 import { ServiceHttpApi } from './constructs/http-api.ts';
+import type { OperationsAlerts } from './constructs/operations-alerts.ts';
 import { RenewalReminders } from './constructs/renewal-reminders.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { Workflows } from './constructs/workflows.ts';
@@ -16,6 +17,8 @@ export interface StatelessStackProps extends StackProps {
   config: StageConfig;
   table: ITable;
   email: EmailResources;
+  /** Every alarm is created through it, so that it notifies the operations topic. */
+  alerts: OperationsAlerts;
 }
 
 export class StatelessStack extends Stack {
@@ -38,6 +41,7 @@ export class StatelessStack extends Stack {
     new RenewalReminders(this, 'RenewalReminders', {
       stage: config.stage,
       stateMachine: this.workflows.stateMachines.RenewalReminders,
+      alerts: props.alerts,
     });
 
     const schedules = new Schedules(this, 'Schedules', {
@@ -47,6 +51,7 @@ export class StatelessStack extends Stack {
         this.workflows.stateMachines.UpgradeDecisions,
       ],
       reconciler: this.workflows.functions.ReconcileSchedules,
+      alerts: props.alerts,
       redeliverer: this.workflows.functions.RedeliverNotices,
     });
 

@@ -11,7 +11,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { DomainError, InvalidInput } from '../functions/core/errors.ts';
 import { problemFromError } from '../functions/http/http.ts';
 import { ROUTES, type Route } from '../functions/http/routes.ts';
-import type { LocalClock } from './clock.ts';
+import { type LocalClock, parseInstant } from './clock.ts';
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -45,9 +45,12 @@ export async function loadRoutes(root: string): Promise<CompiledRoute[]> {
 }
 
 export function createApiServer(routes: CompiledRoute[], clock: LocalClock): Server {
-  return createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      // Origin-form only (`/path?query`); parsed against a fixed origin so `//x/y` stays a path.
+      const target = req.url ?? '';
+      const url = target.startsWith('/') ? URL.parse(`http://localhost${target}`) : null;
+      if (!url) return send(res, problemFor(400, 'Bad Request', 'the request target is not a path'));
       const body = await readBody(req);
       if (body === null)
         return send(res, problemFor(413, 'Request Entity Too Large', 'the body exceeds 10 MB'));
@@ -63,7 +66,9 @@ export function createApiServer(routes: CompiledRoute[], clock: LocalClock): Ser
             : problemFor(404, 'Not Found', `no route for ${req.method} ${url.pathname}`),
         );
       }
-      const values = match.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
+      // Raw, still percent-encoded, as API Gateway passes them: the handlers decode them
+      // (functions/http/http.ts `pathParam`), and a malformed encoding is their 400.
+      const values = match.pattern.exec(url.pathname)!.slice(1);
       const event = toEvent(req, url, body, match, values);
       send(res, await match.handler(event, lambdaContext(match.route.id)));
     } catch (error) {
@@ -71,6 +76,27 @@ export function createApiServer(routes: CompiledRoute[], clock: LocalClock): Ser
       send(res, problemFor(500, 'Internal error', 'the local stack failed to answer'));
     }
   });
+  // What Node's parser refuses before any handler runs (an unknown method, a request line or
+  // headers over 16 KB, malformed syntax) is answered as problem+json too, like every error.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const [status, title] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large']
+        : error.code === 'HPE_INVALID_METHOD'
+          ? [405, 'Method Not Allowed']
+          : [400, 'Bad Request'];
+    const body = JSON.stringify({
+      type: 'about:blank',
+      title,
+      status,
+      detail: 'the request was refused before routing',
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
 }
 
 async function clockRoute(
@@ -90,15 +116,15 @@ async function clockRoute(
     try {
       parsed = JSON.parse(body);
     } catch {
-      throw new InvalidInput('send {"now": "<ISO 8601 instant>"}');
-    }
-    const value = (parsed as { now?: unknown })?.now;
-    const target = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
-    if (Number.isNaN(target.getTime()))
       throw new InvalidInput('send {"now": "<ISO 8601 instant>"}', [
-        { path: 'now', message: 'not an ISO 8601 instant' },
+        { path: '(body)', message: 'not valid JSON' },
       ]);
-    return ok(await clock.moveTo(target));
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new InvalidInput('send {"now": "<ISO 8601 instant>"}', [
+        { path: '(body)', message: 'must be a JSON object' },
+      ]);
+    return ok(await clock.moveTo(parseInstant((parsed as { now?: unknown }).now)));
   } catch (error) {
     if (error instanceof DomainError) return problemFromError(error);
     throw error;

@@ -26,17 +26,7 @@ export async function startLocalSes(options: { port: number; templatePrefix: str
   if (!server.listening) await new Promise((r) => server.once('listening', r));
   const { port } = server.address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
-  const ses = new SESv2Client({ endpoint: url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  for (const t of EMAIL_TEMPLATES) {
-    const TemplateName = templateName(options.templatePrefix, t.template, t.language);
-    const TemplateContent = { Subject: t.subject, Text: t.text, Html: t.html };
-    try {
-      await ses.send(new CreateEmailTemplateCommand({ TemplateName, TemplateContent }));
-    } catch {
-      await ses.send(new UpdateEmailTemplateCommand({ TemplateName, TemplateContent }));
-    }
-  }
-  ses.destroy();
+  await loadEmailTemplates(url, options.templatePrefix);
   return {
     url,
     stop: () =>
@@ -45,4 +35,42 @@ export async function startLocalSes(options: { port: number; templatePrefix: str
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A local SES already running elsewhere (e.g. in a test process, so that its mailbox
+ * outlives the stack): our templates are loaded into it; stopping leaves it running.
+ */
+export async function useLocalSes(url: string, templatePrefix: string): Promise<RunningSes> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await loadEmailTemplates(url, templatePrefix);
+      break;
+    } catch (error) {
+      if (Date.now() > deadline)
+        throw new Error(`local SES at ${url} (SES_ENDPOINT) did not answer: ${(error as Error).message}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return { url: url.replace(/\/+$/, ''), stop: async () => undefined };
+}
+
+/** Creates (or updates) every email template, as CDK deploys them to SES. */
+export async function loadEmailTemplates(url: string, templatePrefix: string): Promise<void> {
+  const ses = new SESv2Client({ endpoint: url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  try {
+    for (const t of EMAIL_TEMPLATES) {
+      const TemplateName = templateName(templatePrefix, t.template, t.language);
+      const TemplateContent = { Subject: t.subject, Text: t.text, Html: t.html };
+      try {
+        await ses.send(new CreateEmailTemplateCommand({ TemplateName, TemplateContent }));
+      } catch {
+        // Already there (the local SES answers 400 without an error type the SDK names): update it.
+        await ses.send(new UpdateEmailTemplateCommand({ TemplateName, TemplateContent }));
+      }
+    }
+  } finally {
+    ses.destroy();
+  }
 }

@@ -25,7 +25,7 @@ import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from
 import { createApiServer, loadRoutes } from './http-server.ts';
 import { assertPortFree } from './ports.ts';
 import { LocalScheduler } from './scheduler.ts';
-import { startLocalSes } from './ses.ts';
+import { startLocalSes, useLocalSes } from './ses.ts';
 import { functionArn, LocalStepFunctions, stateMachineArn, type TaskHandler } from './stepfunctions.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +34,8 @@ export interface LocalStackOptions {
   /** HTTP API port; 0 picks a free one. */
   port: number;
   sesPort: number;
+  /** Use a local SES already running at this URL (its mailbox outlives the stack) instead of starting one on `sesPort`; the templates are loaded into it. */
+  sesEndpoint?: string;
   /** Start DynamoDB Local on this port, or use one already running at `endpoint`. */
   dynamodb: { port: number } | { endpoint: string };
   /** Keep nothing on disk (DynamoDB in memory, clock not saved). */
@@ -78,7 +80,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const tableName = options.tableName ?? 'Entitlements';
     await ensureTable(dynamodb.endpoint, tableName);
 
-    const ses = await startLocalSes({ port: options.sesPort, templatePrefix: TEMPLATE_PREFIX });
+    const ses = options.sesEndpoint
+      ? await useLocalSes(options.sesEndpoint, TEMPLATE_PREFIX)
+      : await startLocalSes({ port: options.sesPort, templatePrefix: TEMPLATE_PREFIX });
     stops.push(ses.stop);
 
     const clock = new LocalClock(options.inMemory ? null : join(dataDir, 'clock.json'));
@@ -109,6 +113,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         credentials: LOCAL_CREDENTIALS,
       }),
       retryIntervalMs: options.retryIntervalMs ?? 1000,
+      now: clock.now,
     });
     const sfnUrl = await stepFunctions.listen(0);
     stops.push(() => stepFunctions.close());
@@ -138,12 +143,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Handlers read their environment when first imported, as at a Lambda cold start.
     for (const [name, fn] of Object.entries(TASK_FUNCTIONS)) {
       const module = (await import(pathToFileURL(join(ROOT, fn.entry)).href)) as { handler: TaskHandler };
-      functions[name] = (input) => module.handler(input);
+      const limit = LOCAL_CONCURRENCY[name as TaskFunctionName];
+      functions[name] = limit ? limited(limit, module.handler) : (input) => module.handler(input);
     }
     for (const name of Object.keys(WORKFLOWS) as WorkflowName[]) {
       const w = WORKFLOWS[name];
       stepFunctions.register(name, join(ROOT, w.file), w.type, substitutions);
     }
+
+    // Notices a stopped process left PENDING (it recorded them and died before delivering):
+    // nothing else runs on this table now, so every one of them is owed. The rate schedule's job on AWS.
+    const redeliver = functions.RedeliverNotices!;
+    await redeliver({ at: clock.now().toISOString(), olderThanMinutes: 0 });
 
     // Each day crossed: first the one-time schedules that fell within it, then the daily runs.
     clock.daily({
@@ -178,6 +189,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     });
 
+    // What the day's runs left PENDING, as the rate schedule would find it minutes later.
+    clock.daily({
+      name: 'redeliver-notices',
+      run: async () => {
+        const result = await redeliver({ at: clock.now().toISOString() });
+        await stepFunctions.idle();
+        return result;
+      },
+    });
+
     const server: Server = createApiServer(await loadRoutes(ROOT), clock);
     await new Promise<void>((ok, fail) => server.once('error', fail).listen(options.port, '127.0.0.1', ok));
     stops.push(
@@ -203,6 +224,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stopAll(stops);
     throw error;
   }
+}
+
+/**
+ * On AWS each Lambda invocation has its own CPU; here every invocation shares one event
+ * loop. Hundreds of deliveries at once would each wait long between SES accepting the
+ * message and recording it SENT, so a crash then would leave many sent-but-unrecorded
+ * notices to send again. A few at a time keeps that window as short as it is on AWS.
+ */
+const LOCAL_CONCURRENCY: Partial<Record<TaskFunctionName, number>> = { SendNotice: 4 };
+
+function limited(max: number, handler: TaskHandler): TaskHandler {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (input) => {
+    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await handler(input);
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {

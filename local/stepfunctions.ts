@@ -64,11 +64,33 @@ export interface LocalStepFunctionsOptions {
   dynamodb: DynamoDBClient;
   /** Pause between retries; AWS waits seconds to hours, locally we need not. */
   retryIntervalMs: number;
+  /** How many finished executions of each state machine `describe()` and `list()` still answer (the latest); default 1,000. */
+  keepFinished?: number;
+  /** The stack's clock: a finished Standard execution's name stays taken for 90 days of it. */
+  now?: () => Date;
 }
 
+/** How long AWS keeps a finished Standard execution, and so refuses its name again. */
+const STANDARD_NAME_RETENTION_MS = 90 * 24 * 3600 * 1000;
+
+/**
+ * Memory stays bounded however many executions run: a finished execution's record
+ * (input, output) is kept only among the latest `keepFinished` of its state machine; beyond that `describe()`
+ * answers ExecutionDoesNotExist (AWS forgets Express executions too). A finished
+ * Standard execution's name stays refused, as on AWS, for 90 days of the stack's clock:
+ * only its ARN and stop time are kept for that.
+ */
 export class LocalStepFunctions {
   private readonly machines = new Map<string, Machine>();
-  private readonly executions = new Map<string, ExecutionRecord>();
+  private readonly running = new Map<string, ExecutionRecord>();
+  /** Every running execution, Express ones started again under the same name included. */
+  private readonly runningRecords = new Set<ExecutionRecord>();
+  /** The latest finished executions of each state machine, in the order they finished. */
+  private readonly finished = new Map<string, Map<string, ExecutionRecord>>();
+  /** Names of finished Standard executions still refused: execution ARN → stop time (ms), oldest first. */
+  private readonly standardNames = new Map<string, number>();
+  private readonly order = new WeakMap<ExecutionRecord, number>();
+  private started = 0;
   private server?: Server;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {}
@@ -111,10 +133,12 @@ export class LocalStepFunctions {
     const machine = this.machines.get(arn);
     if (!machine) throw awsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${machine.type === 'EXPRESS' ? 'express' : 'execution'}:${machine.name}:${name}`;
-    const existing = this.executions.get(executionArn);
-    if (existing && machine.type === 'STANDARD') {
-      if (existing.status === 'RUNNING' && existing.input === input) return existing;
-      throw awsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    if (machine.type === 'STANDARD') {
+      const running = this.running.get(executionArn);
+      if (running?.input === input) return running;
+      this.forgetExpiredNames();
+      if (running || this.standardNames.has(executionArn))
+        throw awsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
     const startDate = new Date();
     const run = machine.machine.run(JSON.parse(input), {
@@ -163,9 +187,48 @@ export class LocalStepFunctions {
       .then(async () => {
         record.stopDate = new Date();
         await counting.catch(() => undefined);
+        this.finish(record, machine.type);
       });
-    this.executions.set(executionArn, record);
+    this.order.set(record, this.started++);
+    this.running.set(executionArn, record);
+    this.runningRecords.add(record);
     return record;
+  }
+
+  /** Moves a record from the running to the finished ones, and forgets the oldest beyond the bound. */
+  private finish(record: ExecutionRecord, type: Machine['type']): void {
+    const arn = record.executionArn;
+    if (this.running.get(arn) === record) this.running.delete(arn);
+    this.runningRecords.delete(record);
+    if (type === 'STANDARD') {
+      this.standardNames.delete(arn);
+      this.standardNames.set(arn, this.now());
+      this.forgetExpiredNames();
+    }
+    const finished = this.finished.get(record.stateMachineArn) ?? new Map<string, ExecutionRecord>();
+    this.finished.set(record.stateMachineArn, finished);
+    const kept = finished.get(arn);
+    // Express names may repeat: the ARN answers for the execution started last.
+    if (kept && this.order.get(kept)! > this.order.get(record)!) return;
+    finished.delete(arn);
+    finished.set(arn, record);
+    const keep = this.options.keepFinished ?? 1_000;
+    for (const oldest of finished.keys()) {
+      if (finished.size <= keep) break;
+      finished.delete(oldest);
+    }
+  }
+
+  private now(): number {
+    return (this.options.now?.() ?? new Date()).getTime();
+  }
+
+  private forgetExpiredNames(): void {
+    const before = this.now() - STANDARD_NAME_RETENTION_MS;
+    for (const [arn, stoppedAt] of this.standardNames) {
+      if (stoppedAt > before) break;
+      this.standardNames.delete(arn);
+    }
   }
 
   async startSync(arn: string, input: string, name?: string): Promise<ExecutionRecord> {
@@ -174,25 +237,28 @@ export class LocalStepFunctions {
     return record;
   }
 
+  /** A running execution, or one of the latest finished (see `keepFinished`). */
   describe(executionArn: string): ExecutionRecord {
-    const record = this.executions.get(executionArn);
+    const record =
+      this.running.get(executionArn) ??
+      [...this.finished.values()].find((f) => f.has(executionArn))?.get(executionArn);
     if (!record) throw awsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return record;
   }
 
+  /** The running executions and the latest finished ones (see `keepFinished`), in the order they started. */
   list(stateMachine?: string): ExecutionRecord[] {
     const arn =
       stateMachine && !stateMachine.startsWith('arn:') ? stateMachineArn(stateMachine) : stateMachine;
-    return [...this.executions.values()].filter((e) => !arn || e.stateMachineArn === arn);
+    const finished = arn ? [this.finished.get(arn) ?? new Map()] : [...this.finished.values()];
+    return [...finished.flatMap((f) => [...f.values()]), ...this.runningRecords]
+      .filter((e) => !arn || e.stateMachineArn === arn)
+      .sort((a, b) => this.order.get(a)! - this.order.get(b)!);
   }
 
   /** Resolves once no execution is running (including ones started meanwhile). */
   async idle(): Promise<void> {
-    for (;;) {
-      const running = [...this.executions.values()].filter((e) => e.status === 'RUNNING');
-      if (running.length === 0) return;
-      await Promise.all(running.map((e) => e.done));
-    }
+    while (this.runningRecords.size > 0) await Promise.all([...this.runningRecords].map((e) => e.done));
   }
 
   /** Serves the Step Functions JSON protocol on 127.0.0.1. */

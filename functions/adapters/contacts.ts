@@ -77,7 +77,13 @@ export class ContactsStore {
         Put: {
           TableName: this.tableName,
           // A Contact ID is never reused: the put fails if the ID was ever issued.
-          Item: { ...keys.contact(change.contact.contactId), type: 'Contact', ...change.contact, notice },
+          Item: {
+            ...keys.contact(change.contact.contactId),
+            ...keys.pendingNotice(notice.id, notice.createdAt),
+            type: 'Contact',
+            ...change.contact,
+            notice,
+          },
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -92,6 +98,7 @@ export class ContactsStore {
    * request with the same notice id (same window) fails the condition: one email.
    */
   async commitResend(certificateNumber: string, contactId: string, notice: Notice, audit: AuditEvent) {
+    const pending = keys.pendingNotice(notice.id, notice.createdAt);
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
@@ -99,11 +106,17 @@ export class ContactsStore {
             Update: {
               TableName: this.tableName,
               Key: keys.contact(contactId),
-              UpdateExpression: 'SET notice = :notice',
+              UpdateExpression: 'SET notice = :notice, GSI3PK = :pendingPk, GSI3SK = :pendingSk',
               ConditionExpression:
                 'attribute_exists(PK) AND #status = :active AND (attribute_not_exists(notice) OR notice.id <> :id)',
               ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':notice': notice, ':id': notice.id, ':active': 'ACTIVE' },
+              ExpressionAttributeValues: {
+                ':notice': notice,
+                ':id': notice.id,
+                ':active': 'ACTIVE',
+                ':pendingPk': pending.GSI3PK,
+                ':pendingSk': pending.GSI3SK,
+              },
             },
           },
           this.putAudit(certificateNumber, audit),

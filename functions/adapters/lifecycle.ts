@@ -206,7 +206,12 @@ export class LifecycleStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.notice(notice.id), type: 'Notice', notice },
+          Item: {
+            ...keys.notice(notice.id),
+            ...keys.pendingNotice(notice.id, notice.createdAt),
+            type: 'Notice',
+            notice,
+          },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
@@ -254,6 +259,6 @@ export async function dueMilestones(
 }
 
 function strip(item: Record<string, unknown>): MajorLifecycle {
-  const { PK, SK, type, GSI2PK, GSI2SK, ...rest } = item;
+  const { PK, SK, type, GSI2PK, GSI2SK, GSI3PK, GSI3SK, ...rest } = item;
   return rest as unknown as MajorLifecycle;
 }

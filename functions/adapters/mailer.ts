@@ -36,6 +36,39 @@ export interface MailerConfig {
 export const templateName = (prefix: string, template: string, language: string) =>
   `${prefix}${template}-${language}`;
 
+/** `&`, `<`, `>`, quotes, backtick and `=` as entities: what Handlebars' `{{x}}` would escape. */
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#x27;',
+  '`': '&#x60;',
+  '=': '&#x3D;',
+};
+export const escapeHtml = (value: string): string => value.replace(/[&<>"'`=]/g, (c) => ENTITIES[c]!);
+
+/** A copy of template data with every string, however deep (lists, their items), HTML-escaped. */
+export function escapedCopy(value: unknown): unknown {
+  if (typeof value === 'string') return escapeHtml(value);
+  if (Array.isArray(value)) return value.map(escapedCopy);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapedCopy(v)]));
+  return value;
+}
+
+/**
+ * What SES renders a template with. SES does not HTML-escape `{{x}}` in the HTML part
+ * (nor does local SES), and one TemplateData serves subject, text and HTML: so the values
+ * go as they are, for the subject and the text, and again under `html`, every string
+ * HTML-escaped, for the HTML part, which reads only those (`{{html.contactName}}`,
+ * `{{#each html.products}}`: see templates/email/index.ts). `html` is reserved.
+ */
+export function templateData(data: Record<string, unknown>): Record<string, unknown> {
+  const { html: _reserved, ...values } = data;
+  return { ...values, html: escapedCopy(values) };
+}
+
 export class Mailer {
   constructor(
     private readonly ses: SESv2Client,
@@ -51,7 +84,7 @@ export class Mailer {
           Content: {
             Template: {
               TemplateName: templateName(this.config.templatePrefix, email.template, email.language),
-              TemplateData: JSON.stringify(email.data),
+              TemplateData: JSON.stringify(templateData(email.data)),
             },
           },
           ...(this.config.configurationSet ? { ConfigurationSetName: this.config.configurationSet } : {}),

@@ -182,7 +182,12 @@ function certificateItem(c: RegisteredCertificate, contactIds: string[]): Record
 }
 
 function contactItem(c: Contact, notice: Notice | null): Record<string, unknown> {
-  return { ...keys.contact(c.contactId), type: 'Contact', ...c, ...(notice ? { notice } : {}) };
+  return {
+    ...keys.contact(c.contactId),
+    type: 'Contact',
+    ...c,
+    ...(notice ? { notice, ...keys.pendingNotice(notice.id, notice.createdAt) } : {}),
+  };
 }
 
 function serialItem(s: RegisteredSerial): Record<string, unknown> {
@@ -204,6 +209,8 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
     GSI1SK,
     GSI2PK,
     GSI2SK,
+    GSI3PK,
+    GSI3SK,
     type,
     termCertificates,
     renewedBy,

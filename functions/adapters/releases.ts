@@ -11,6 +11,8 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandOutput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Notice } from '../core/notices.ts';
@@ -19,6 +21,8 @@ import type { Release, UpgradeDecision } from '../core/upgrades.ts';
 import { batchGetAll, type ReadCost } from './batch-get.ts';
 import { dueItems, queryPages } from './due-index.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Where a page of serials starts in the ByProduct index (null: the first page). */
 export type PageStart = Record<string, unknown> | null;
@@ -174,12 +178,13 @@ export class ReleaseStore {
    */
   async owe(notice: Notice, lines: string[], gaDate: string, runKey: string): Promise<void> {
     const due = keys.dueIndex(gaDate, 'UPGRADE', `${runKey}#${notice.id}`);
+    const pending = keys.pendingNotice(notice.id, notice.createdAt);
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.notice(notice.id),
         UpdateExpression:
-          'SET notice = if_not_exists(notice, :notice), #type = :type, GSI2PK = :pk, GSI2SK = :sk ADD #lines :lines',
+          'SET notice = if_not_exists(notice, :notice), #type = :type, GSI2PK = :pk, GSI2SK = :sk, GSI3PK = :ppk, GSI3SK = if_not_exists(GSI3SK, :psk) ADD #lines :lines',
         ExpressionAttributeNames: { '#type': 'type', '#lines': 'lines' },
         ExpressionAttributeValues: {
           ':notice': notice,
@@ -187,6 +192,8 @@ export class ReleaseStore {
           ':lines': new Set(lines),
           ':pk': due.GSI2PK,
           ':sk': due.GSI2SK,
+          ':ppk': pending.GSI3PK,
+          ':psk': pending.GSI3SK,
         },
       }),
     );
@@ -214,6 +221,110 @@ export class ReleaseStore {
     return {
       noticeIds: (out.Items ?? []).map((i) => String(i.PK).slice('NOTICE#'.length)),
       next: out.LastEvaluatedKey ?? null,
+    };
+  }
+
+  /**
+   * Records a decision taken after its release's GA date (a serial registered since) and, in
+   * the same transaction, owes its upgrade notices: each is created PENDING, or gets the serial
+   * as a line while still PENDING; a contact already told (SENT, UNDELIVERABLE) is left alone.
+   * `due` puts the notices in the due-date index of a GA run still under way, which delivers
+   * them with its own. `recorded` is false when the decision was already recorded (by the GA
+   * run, or an earlier attempt): it stands, and nothing is owed again. `owed`: the notice ids
+   * written, PENDING.
+   */
+  async recordLateDecision(
+    decision: UpgradeDecision,
+    versionKey: string,
+    notices: ReadonlyArray<{ notice: Notice; line: string }>,
+    due?: { gaDate: string; runKey: string },
+  ): Promise<{ recorded: boolean; owed: string[] }> {
+    const put: TransactItem = {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.upgradeDecision(decision.serialNumber, decision.product, versionKey),
+          type: 'UpgradeDecision',
+          ...decision,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
+    // A transaction holds at most 100 items: the decision and its first 99 notices together.
+    const first = await this.transactOwing(put, notices.slice(0, 99), due);
+    if (!first.recorded) return { recorded: false, owed: [] };
+    const owed = [...first.owed];
+    for (let i = 99; i < notices.length; i += 100)
+      owed.push(...(await this.transactOwing(null, notices.slice(i, i + 100), due)).owed);
+    return { recorded: true, owed };
+  }
+
+  /** Of these upgrade notices, those still PENDING (a delivery may be started for them). */
+  async pendingNotices(noticeIds: string[]): Promise<string[]> {
+    if (noticeIds.length === 0) return [];
+    const items = await batchGetAll(this.db, this.tableName, [...new Set(noticeIds)].map(keys.notice), {
+      consistentRead: true,
+      projection: 'PK, notice',
+    });
+    return items
+      .filter((i) => (i.notice as Notice | undefined)?.status === 'PENDING')
+      .map((i) => String(i.PK).slice('NOTICE#'.length));
+  }
+
+  /**
+   * One transaction: `head` (a conditional put, or nothing) and an owing update per notice.
+   * A notice no longer PENDING is dropped and the rest written again; a conflict with a
+   * concurrent writer is tried again. `recorded` is false when `head`'s condition failed.
+   */
+  private async transactOwing(
+    head: TransactItem | null,
+    notices: ReadonlyArray<{ notice: Notice; line: string }>,
+    due?: { gaDate: string; runKey: string },
+  ): Promise<{ recorded: boolean; owed: string[] }> {
+    let left = [...notices];
+    for (let attempt = 1; ; attempt++) {
+      const items = [...(head ? [head] : []), ...left.map((n) => this.oweLate(n.notice, n.line, due))];
+      if (items.length === 0) return { recorded: true, owed: [] };
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+        return { recorded: true, owed: left.map((n) => n.notice.id) };
+      } catch (error) {
+        const e = error as { name?: string; CancellationReasons?: Array<{ Code?: string }> };
+        if (e.name !== 'TransactionCanceledException' || attempt >= 6) throw error;
+        const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+        if (head && codes[0] === 'ConditionalCheckFailed') return { recorded: false, owed: [] };
+        const told = new Set(
+          codes
+            .slice(head ? 1 : 0)
+            .flatMap((code, i) => (code === 'ConditionalCheckFailed' ? [left[i]!.notice.id] : [])),
+        );
+        left = left.filter((n) => !told.has(n.notice.id));
+        if (told.size === 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt * Math.random()));
+      }
+    }
+  }
+
+  /** Owes an upgrade notice, created PENDING or still PENDING, with one more line. */
+  private oweLate(notice: Notice, line: string, due?: { gaDate: string; runKey: string }): TransactItem {
+    const pending = keys.pendingNotice(notice.id, notice.createdAt);
+    const dueIndex = due ? keys.dueIndex(due.gaDate, 'UPGRADE', `${due.runKey}#${notice.id}`) : null;
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.notice(notice.id),
+        UpdateExpression: `SET notice = if_not_exists(notice, :notice), #type = :type, GSI3PK = :ppk, GSI3SK = if_not_exists(GSI3SK, :psk)${dueIndex ? ', GSI2PK = :dpk, GSI2SK = :dsk' : ''} ADD #lines :lines`,
+        ConditionExpression: 'attribute_not_exists(notice) OR notice.#status = :pending',
+        ExpressionAttributeNames: { '#type': 'type', '#lines': 'lines', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':notice': notice,
+          ':type': 'Notice',
+          ':lines': new Set([line]),
+          ':pending': 'PENDING',
+          ':ppk': pending.GSI3PK,
+          ':psk': pending.GSI3SK,
+          ...(dueIndex ? { ':dpk': dueIndex.GSI2PK, ':dsk': dueIndex.GSI2SK } : {}),
+        },
+      },
     };
   }
 
@@ -246,7 +357,7 @@ function count(out: QueryCommandOutput, cost?: ReadCost) {
 }
 
 function stripRelease(item: Record<string, unknown>): Release {
-  const { PK, SK, type, GSI2PK, GSI2SK, ...rest } = item;
+  const { PK, SK, type, GSI2PK, GSI2SK, GSI3PK, GSI3SK, ...rest } = item;
   return rest as unknown as Release;
 }
 

@@ -31,6 +31,8 @@ export type { ReadCost };
 
 /** One recipient's line for a certificate, on a page of that recipient's digest. */
 export interface DigestEntry {
+  /** The recipient's address, lower-cased. */
+  recipient: string;
   /** The digest's id on a page: the caller moves `page` on when a page is full or sent. */
   digestId: (page: number) => string;
   page: number;

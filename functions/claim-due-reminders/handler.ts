@@ -2,8 +2,8 @@
  * Task of renewal-reminders, once per shard of the day: read what is due (the sparse
  * index, page by page) → for each certificate, find its recipients → claim its ledger
  * entry, move it to its next reminder and add its line to each recipient's digest, in
- * one transaction → then read the day's claims still open (made by an attempt that
- * crashed or is being retried) and finish them → answer which digests are owed.
+ * one transaction. Before that, read the day's claims still open (made by an attempt
+ * that crashed or is being retried) and finish them. Answer which digests are owed.
  * A re-run claims nothing twice and still delivers what earlier attempts claimed.
  */
 
@@ -57,45 +57,23 @@ export function makeClaimDueReminders(store: ReminderStore, offsets: ReminderOff
       itemsRead: 0,
     };
     const digests = new Set<string>();
-    const claimedNow = new Set<string>();
     const rosters = new Map<string, Roster>();
+    // The page each recipient's digest has reached in this attempt: a heavy recipient's next line starts there.
+    const pages = new Map<string, number>();
     const entriesFor = async (certificate: RegisteredCertificate, due: DueReminder): Promise<DigestEntry[]> =>
       (await recipientsOf(store, certificate, rosters, result)).map((r) => ({
-        page: 1,
+        recipient: r.to.toLowerCase(),
+        page: pages.get(r.to.toLowerCase()) ?? 1,
         digestId: (page) => reminderDigestId(day, r.to, page),
         notice: (page) => reminderDigestNotice(reminderDigestId(day, r.to, page), r, day, renewUrl, now()),
         line: reminderLine(certificate, due, certificate.term.end, r.language),
       }));
 
-    for await (const page of store.dueOn(day, input.shard, result)) {
-      for (const certificate of page) {
-        const due = certificate.nextReminder;
-        if (!due || due.on !== day) continue;
-        const entries = await entriesFor(certificate, due);
-        const next = reminderAfter(certificate.term.end, offsetsFor(certificate.tier, offsets), day);
-        const outcome = await store.claim(certificate, due, next, entries, now().toISOString());
-        if (!outcome.claimed) {
-          result.skipped++;
-          continue;
-        }
-        if (entries.length === 0) {
-          // Recorded in the ledger as UNREACHABLE, and not tried again.
-          logger.warn('renewal reminder has no reachable contact', {
-            certificate: certificate.certificateNumber,
-          });
-          result.unreachable++;
-          continue;
-        }
-        result.claimed++;
-        claimedNow.add(`${certificate.certificateNumber}#${due.offset}`);
-        for (const id of outcome.digestIds) digests.add(id);
-      }
-    }
-
-    // What an earlier attempt claimed and did not see sent (it crashed, or this is a retry).
+    // First what an earlier attempt claimed and did not see sent (it crashed, or this is a
+    // retry): read before this attempt claims anything, so only earlier claims are found.
     for await (const page of store.openClaims(day, input.shard, result)) {
       for (const open of page) {
-        if (!claimedNow.has(`${open.certificateNumber}#${open.offset}`)) result.resumed++;
+        result.resumed++;
         let ids = open.pendingDigests;
         if (open.unplaced > 0) {
           const certificate = await store.registrations.getCertificate(open.certificateNumber);
@@ -109,6 +87,31 @@ export function makeClaimDueReminders(store: ReminderStore, offsets: ReminderOff
         for (const id of ids) digests.add(id);
       }
     }
+    for await (const page of store.dueOn(day, input.shard, result)) {
+      for (const certificate of page) {
+        const due = certificate.nextReminder;
+        if (!due || due.on !== day) continue;
+        const entries = await entriesFor(certificate, due);
+        const next = reminderAfter(certificate.term.end, offsetsFor(certificate.tier, offsets), day);
+        const outcome = await store.claim(certificate, due, next, entries, now().toISOString());
+        for (const e of entries) pages.set(e.recipient, e.page);
+        if (!outcome.claimed) {
+          result.skipped++;
+          continue;
+        }
+        if (entries.length === 0) {
+          // Recorded in the ledger as UNREACHABLE, and not tried again.
+          logger.warn('renewal reminder has no reachable contact', {
+            certificate: certificate.certificateNumber,
+          });
+          result.unreachable++;
+          continue;
+        }
+        result.claimed++;
+        for (const id of outcome.digestIds) digests.add(id);
+      }
+    }
+
     result.digests = [...digests].sort();
     logger.info('renewal reminders claimed', { ...result, digests: result.digests.length });
     return result;

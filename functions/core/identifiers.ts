@@ -37,10 +37,28 @@ export const LANGUAGES = ['en', 'fr', 'ru'] as const;
 export const Language = z.enum(LANGUAGES, { error: 'language is one of en, fr, ru' });
 export type Language = z.infer<typeof Language>;
 
-/** A calendar date (YYYY-MM-DD) that exists: 2026-02-30 is refused. */
-export const IsoDate = z
-  .string()
-  .check(z.refine(isCalendarDate, 'a date is YYYY-MM-DD and must exist on the calendar'));
+/**
+ * The dates the service deals in: terms, GA dates and lifecycle milestones. The earliest
+ * leaves room for the product line's history (majors that reached end of life before the
+ * 6 November 2006 policy date); the latest for any contract or schedule. A year typed as
+ * 0100 or 9999 is a mistake, and a GA date stored in 0100 could never be corrected.
+ */
+export const EARLIEST_DATE = '1990-01-01';
+export const LATEST_DATE = '2100-12-31';
+
+/** A calendar date (YYYY-MM-DD) that exists (2026-02-30 is refused), from 1990 to 2100. */
+export const IsoDate = z.string().check(
+  z.refine(isCalendarDate, 'a date is YYYY-MM-DD and must exist on the calendar'),
+  z.refine(
+    (v) => !isCalendarDate(v) || isDateInRange(v),
+    `a date lies between ${EARLIEST_DATE} and ${LATEST_DATE}`,
+  ),
+);
+
+/** Within EARLIEST_DATE..LATEST_DATE (a calendar date, compared as text). */
+export function isDateInRange(value: string): boolean {
+  return value >= EARLIEST_DATE && value <= LATEST_DATE;
+}
 
 export function isCalendarDate(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
@@ -65,14 +83,36 @@ export const EmailAddress = z.pipe(
   z.email({ error: 'not a valid email address' }),
 );
 
-/** Free text that ends up in emails and records: no control characters, bounded. */
+/**
+ * What free text never holds: control characters (Cc: line breaks, tabs, NUL, ESC…),
+ * format characters (Cf: the bidi overrides and isolates U+202A–U+202E and
+ * U+2066–U+2069 that make a name read backwards in an email, zero-width characters,
+ * BOM, soft hyphen), line and paragraph separators, and Unicode noncharacters.
+ * Spaces (including no-break spaces) are ordinary text.
+ */
+const HIDDEN_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Noncharacter_Code_Point}]/u;
+
+/** Well-formed text (no unpaired UTF-16 surrogate) with nothing hidden in it. */
+export function isFreeText(value: string): boolean {
+  return value.isWellFormed() && !HIDDEN_CHARACTERS.test(value);
+}
+
+/** The one refinement every free-text field uses (names, companies, products, addresses). */
+export const freeText = z.refine<string>(
+  isFreeText,
+  'must not contain control characters, line breaks, invisible formatting characters (such as bidirectional overrides) or unpaired surrogates',
+);
+
+/** Free text that ends up in emails and records: visible characters only, bounded. */
 export const Text = (max: number) =>
-  z.string().check(
-    z.trim(),
-    z.minLength(1, 'must not be empty'),
-    z.maxLength(max, `must be at most ${max} characters`),
-    z.refine((v) => !/\p{Cc}/u.test(v), 'must not contain control characters or line breaks'),
-  );
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'must not be empty'),
+      z.maxLength(max, `must be at most ${max} characters`),
+      freeText,
+    );
 
 export const PhoneNumber = z
   .string()

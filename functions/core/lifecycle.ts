@@ -148,15 +148,25 @@ export function supportPhaseOn(
   }
 }
 
-/** A product in schedule and execution names (`[0-9a-zA-Z-_]`, bounded); the hash keeps similar names apart. */
-export function slug(product: string): string {
-  const readable = product
+/**
+ * Free text (a product name) in schedule, execution and notice names, which are identities
+ * and idempotency keys: `[0-9A-Za-z-]`, at most 29 characters, the same for the same text.
+ * A short readable prefix is for people; a hash of the full text (64 bits of SHA-256) keeps
+ * apart texts that read alike (`Backup Exec Server Edition 86` / `… 3763`), which a
+ * prefix, or a short hash, alone does not.
+ */
+export function slug(text: string): string {
+  const readable = text
     .normalize('NFKD')
     .replace(/[^0-9A-Za-z]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 24);
-  return `${readable}-${createHash('sha256').update(product).digest('hex').slice(0, 6)}`;
+    .replace(/^-+/, '')
+    .slice(0, SLUG_READABLE)
+    .replace(/-+$/, '');
+  const hash = createHash('sha256').update(text, 'utf8').digest('hex').slice(0, SLUG_HASH);
+  return readable ? `${readable}-${hash}` : hash;
 }
+const SLUG_READABLE = 12;
+const SLUG_HASH = 16;
 
 /** The one name a milestone's transition runs under, whether the schedule or the reconciler starts it. */
 export const milestoneExecutionName = (
@@ -170,3 +180,7 @@ export const milestoneExecutionName = (
 
 export const milestoneScheduleName = (product: string, major: number, phase: Phase) =>
   `lifecycle-${slug(product)}-${major}-${phase}`;
+
+/** The run that tells customers of a (re)scheduled lifecycle: one per revision. */
+export const scheduledNoticeRunName = (product: string, major: number, revision: number) =>
+  `lc-${slug(product)}-${major}-r${revision}`;

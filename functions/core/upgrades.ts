@@ -4,13 +4,14 @@
  * general-availability date and established before it. Decided once, on the GA date,
  * and kept as a record with its inputs and the rule that fired. Pure: time is passed in.
  */
+import { createHash } from 'node:crypto';
 import { type CoverageTerm, isActiveOn } from './coverage.ts';
 import { Conflict } from './errors.ts';
 import { IsoDate, type Language } from './identifiers.ts';
 import { slug } from './lifecycle.ts';
 import { addressHash, type Notice } from './notices.ts';
-import type { RegisteredSerial } from './registration.ts';
-import { compareVersions, majorOf, versionSortKey } from './versions.ts';
+import type { RegisteredSerial, Roster } from './registration.ts';
+import { compareVersions, majorOf, parseVersion, versionSortKey } from './versions.ts';
 import * as z from './zod.ts';
 
 export const ReleaseRequest = z.strictObject({ gaDate: IsoDate });
@@ -174,19 +175,35 @@ export function decideUpgrade(
   );
 }
 
-/** A version in names: `12.0 MP 1` → `12-0-MP-1`. */
-const versionSlug = (version: string) => version.replace(/[^0-9A-Za-z]+/g, '-');
+/**
+ * A version in names, as the release it is (its sort key), not as typed: `12.0`, `12.00`
+ * and `12` → `12-0`; `12.0.1` → `12-0-1`; `12.0 MP 1` → `12-0-MP1`. One name per release,
+ * two releases never share one; at most 20 characters of `[0-9A-Za-z-]`. Anything not a
+ * version (never stored) goes by a hash of its full text.
+ */
+function versionSlug(version: string): string {
+  const v = parseVersion(version);
+  if (!v) return createHash('sha256').update(version, 'utf8').digest('hex').slice(0, 16);
+  return [
+    v.major,
+    v.minor,
+    ...(v.patch ? [v.patch] : []),
+    ...(v.maintenancePack ? [`MP${v.maintenancePack}`] : []),
+  ].join('-');
+}
+
+/** A release in names (at most 50 characters): its product's slug and its version. */
+const releaseSlug = (product: string, version: string) => `${slug(product)}-${versionSlug(version)}`;
 
 /** The one name the GA run of a release goes by, from its schedule or the reconciler. */
 export const gaRunExecutionName = (product: string, version: string, gaDate: string, attempt?: string) =>
-  `ga-${slug(product)}-${versionSlug(version)}-${gaDate}${attempt ? `-${attempt}` : ''}`;
+  `ga-${releaseSlug(product, version)}-${gaDate}${attempt ? `-${attempt}` : ''}`;
 
-export const gaScheduleName = (product: string, version: string) =>
-  `ga-${slug(product)}-${versionSlug(version)}`;
+export const gaScheduleName = (product: string, version: string) => `ga-${releaseSlug(product, version)}`;
 
 /** One upgrade email per contact and release, whatever the number of serials it lists. */
 export function upgradeNoticeId(release: Pick<Release, 'product' | 'version'>, to: string): string {
-  return `upgrade-${slug(release.product)}-${versionSlug(release.version)}-${addressHash(to, 16)}`;
+  return `upgrade-${releaseSlug(release.product, release.version)}-${addressHash(to, 16)}`;
 }
 
 export interface UpgradeLinks {
@@ -232,4 +249,65 @@ export function majorGaDates(
     if (!known || r.gaDate < known) found.set(major, r.gaDate);
   }
   return found;
+}
+
+/**
+ * How a release stands for a serial registered (or renewed) now: its GA run has decided
+ * every serial (`DECIDED`), or the GA date has come and the run is due or under way
+ * (`RUNNING`). Before the GA date the release is not listed: its run will decide the serial.
+ */
+export type LateUpgradePhase = 'DECIDED' | 'RUNNING';
+
+/**
+ * The decisions a registration owes because it came after a release's GA date: each serial
+ * against each release of its product on a later version whose GA date has come, as the
+ * GA run decides the serials before the release (by version key). Serials on the release
+ * or later are not decided, as in the GA run.
+ */
+export function lateUpgradesOwed<
+  S extends Pick<RegisteredSerial, 'product' | 'version'>,
+  R extends Pick<Release, 'product' | 'versionKey' | 'gaDate' | 'status'>,
+>(
+  serials: readonly S[],
+  releases: readonly R[],
+  today: string,
+): Array<{ serial: S; release: R; phase: LateUpgradePhase }> {
+  const owed: Array<{ serial: S; release: R; phase: LateUpgradePhase }> = [];
+  for (const serial of serials) {
+    const serialKey = versionSortKey(serial.version);
+    for (const release of releases) {
+      if (release.product !== serial.product || serialKey >= release.versionKey) continue;
+      if (release.status === 'DECIDED') owed.push({ serial, release, phase: 'DECIDED' });
+      else if (release.gaDate <= today) owed.push({ serial, release, phase: 'RUNNING' });
+    }
+  }
+  return owed;
+}
+
+/**
+ * The upgrade notices an entitled decision owes, as the GA run owes them: one per address
+ * among the roster's contacts of the serial (the same notice id as the GA run's, so a contact
+ * it told is not told again), each with the serial as a line. None when not entitled.
+ */
+export function upgradeNoticesOwed(
+  decision: Pick<UpgradeDecision, 'serialNumber' | 'fromVersion' | 'entitled'>,
+  roster: Roster,
+  release: Pick<Release, 'product' | 'version' | 'gaDate'>,
+  links: UpgradeLinks,
+  at: string,
+): Array<{ notice: Notice; line: string }> {
+  if (!decision.entitled) return [];
+  const line = JSON.stringify({ serialNumber: decision.serialNumber, version: decision.fromVersion });
+  const owed = new Map<string, { notice: Notice; line: string }>();
+  for (const entry of Object.values(roster)) {
+    if (!entry.serialNumbers.includes(decision.serialNumber) || !entry.to || !entry.name) continue;
+    const notice = upgradeNotice(
+      release,
+      { to: entry.to, name: entry.name, language: entry.language ?? 'en' },
+      links,
+      at,
+    );
+    if (!owed.has(notice.id)) owed.set(notice.id, { notice, line });
+  }
+  return [...owed.values()];
 }

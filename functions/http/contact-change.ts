@@ -12,7 +12,7 @@ import { now } from '../shared/clock.ts';
 import { requireEnv } from '../shared/env.ts';
 import { domainErrorOf } from '../shared/refusal.ts';
 import { sfnClient } from '../shared/sfn.ts';
-import { type HttpEvent, type HttpResult, json, jsonBody, problemJson } from './http.ts';
+import { type HttpEvent, type HttpResult, json, jsonBody, pathParam, problemJson } from './http.ts';
 
 type Change = (input: RecordContactChangeInput) => Promise<RecordContactChangeOutput>;
 
@@ -23,11 +23,12 @@ export function makeContactChangeRoute(
 ) {
   return async (event: HttpEvent): Promise<HttpResult> => {
     const request = jsonBody(event);
-    const certificateNumber = event.pathParameters?.certificateNumber ?? '';
+    const certificateNumber = pathParam(event, 'certificateNumber') ?? '';
+    const contactId = pathParam(event, 'contactId');
     const result = await change({
       action,
       certificateNumber,
-      ...(event.pathParameters?.contactId !== undefined ? { contactId: event.pathParameters.contactId } : {}),
+      ...(contactId !== undefined ? { contactId } : {}),
       request,
       requestId: event.requestContext.requestId,
       receivedAt: now().toISOString(),

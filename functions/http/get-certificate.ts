@@ -14,13 +14,13 @@ import * as z from '../core/zod.ts';
 import { now } from '../shared/clock.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { requireEnv } from '../shared/env.ts';
-import { type HttpEvent, type HttpResult, json, problemJson } from './http.ts';
+import { type HttpEvent, type HttpResult, json, pathParam, problemJson } from './http.ts';
 
 export function makeGetCertificate(store: RegistrationStore) {
   return async (event: HttpEvent): Promise<HttpResult> => {
     const { certificateNumber } = parseOrThrow(
       z.object({ certificateNumber: CertificateNumber }),
-      { certificateNumber: event.pathParameters?.certificateNumber },
+      { certificateNumber: pathParam(event, 'certificateNumber') },
       'the certificate number is malformed',
     );
     const certificate = await store.getCertificate(certificateNumber);

@@ -17,7 +17,7 @@ import * as z from '../core/zod.ts';
 import { now } from '../shared/clock.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { requireEnv } from '../shared/env.ts';
-import { type HttpEvent, type HttpResult, json, problemJson } from './http.ts';
+import { type HttpEvent, type HttpResult, json, pathParam, problemJson } from './http.ts';
 
 /** The support phase of each version: where version lifecycles (end of life) plug in. */
 export type PhaseLookup = (
@@ -30,7 +30,7 @@ export function makeGetEntitlements(store: RegistrationStore, phases: PhaseLooku
   return async (event: HttpEvent): Promise<HttpResult> => {
     const { contactId } = parseOrThrow(
       z.object({ contactId: ContactId }),
-      { contactId: event.pathParameters?.contactId },
+      { contactId: pathParam(event, 'contactId') },
       'the Contact ID is malformed',
     );
     const contact = await store.getContact(contactId);

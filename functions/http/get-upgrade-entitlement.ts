@@ -1,8 +1,9 @@
 /**
  * GET /products/{product}/releases/{version}/entitlements/{serialNumber} — is this serial
- * entitled to the release, and why. The decision recorded on the GA date answers; a serial
- * the GA run did not decide (registered after it, or already on the version) is decided
- * now by the same rule; before the GA date, nothing is decided yet.
+ * entitled to the release, and why. The decision recorded answers: on the GA date, or when a
+ * serial registered since was registered (DecideLateUpgrades). One not recorded (already on
+ * the version, or its registration's decision failed and awaits a replay) is decided now by
+ * the same rule; before the GA date, nothing is decided yet.
  */
 import middy from '@middy/core';
 import { RegistrationStore } from '../adapters/registrations.ts';

@@ -2,7 +2,7 @@
 import { Text } from '../core/identifiers.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import * as z from '../core/zod.ts';
-import type { HttpEvent } from './http.ts';
+import { type HttpEvent, pathParam } from './http.ts';
 
 const Path = z.object({
   product: Text(100),
@@ -12,7 +12,7 @@ const Path = z.object({
 export function lifecyclePath(event: HttpEvent): { product: string; major: number } {
   const { product, major } = parseOrThrow(
     Path,
-    { product: event.pathParameters?.product, major: event.pathParameters?.major },
+    { product: pathParam(event, 'product'), major: pathParam(event, 'major') },
     'the product or major version is malformed',
   );
   return { product, major: Number(major ?? 0) };

@@ -19,7 +19,7 @@ import {
   MILESTONES,
   milestoneExecutionName,
   milestoneScheduleName,
-  slug,
+  scheduledNoticeRunName,
 } from '../core/lifecycle.ts';
 import { majorGaDates } from '../core/upgrades.ts';
 import { parseOrThrow } from '../core/validation.ts';
@@ -28,7 +28,7 @@ import { documentClient } from '../shared/dynamodb.ts';
 import { requireEnv } from '../shared/env.ts';
 import { schedulerClient } from '../shared/scheduler.ts';
 import { sfnClient } from '../shared/sfn.ts';
-import { type HttpEvent, type HttpResult, json, jsonBody, problemJson } from './http.ts';
+import { type HttpEvent, type HttpResult, json, jsonBody, problemJson, queryFlag } from './http.ts';
 import { lifecyclePath } from './lifecycle-path.ts';
 
 const counts = (i: Impact) => ({ serials: i.serials, contacts: i.contacts, certificates: i.certificates });
@@ -42,7 +42,8 @@ export function makePutLifecycle(
 ) {
   return async (event: HttpEvent): Promise<HttpResult> => {
     const { product, major } = lifecyclePath(event);
-    const request = parseOrThrow(LifecycleRequest, jsonBody(event), 'the lifecycle is malformed');
+    const request = parseOrThrow(LifecycleRequest, jsonBody(event, ['dryRun']), 'the lifecycle is malformed');
+    const dryRun = queryFlag(event, 'dryRun');
     const at = now();
     const [current, announced] = await Promise.all([store.get(product, major), releases.list(product)]);
     const lifecycle = decideSchedule(
@@ -58,7 +59,7 @@ export function makePutLifecycle(
       throw new NotFound(
         `no serial of ${product} ${major} is registered: nobody to tell, nothing to schedule`,
       );
-    if (event.queryStringParameters?.dryRun === 'true')
+    if (dryRun)
       return json(200, { dryRun: true, product, major, phase: lifecycle.phase, impact: counts(impact) });
 
     // A retry of the same schedule stores nothing again, but finishes what a failed attempt left:
@@ -89,7 +90,7 @@ export function makePutLifecycle(
         input: { product, major, event: phase, date: lifecycle[milestone] },
       });
     }
-    await startOnce(sfn, transitionArn, `lc-${slug(product)}-${major}-r${lifecycle.revision}`, {
+    await startOnce(sfn, transitionArn, scheduledNoticeRunName(product, major, lifecycle.revision), {
       product,
       major,
       event: 'SCHEDULED',

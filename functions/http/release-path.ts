@@ -4,7 +4,7 @@ import { SerialNumber, Text } from '../core/identifiers.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { VersionString, versionSortKey } from '../core/versions.ts';
 import * as z from '../core/zod.ts';
-import type { HttpEvent } from './http.ts';
+import { type HttpEvent, pathParam } from './http.ts';
 
 const Path = z.object({
   product: Text(100),
@@ -18,10 +18,13 @@ export function releasePath(event: HttpEvent): {
   versionKey: string;
   serialNumber?: string;
 } {
-  const p = event.pathParameters ?? {};
   const path = parseOrThrow(
     Path,
-    { product: p.product, version: p.version, serialNumber: p.serialNumber },
+    {
+      product: pathParam(event, 'product'),
+      version: pathParam(event, 'version'),
+      serialNumber: pathParam(event, 'serialNumber'),
+    },
     'the product, version or serial number is malformed',
   );
   return {

@@ -2,6 +2,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { acknowledgeGuard } from './guard.ts';
 
 export function deadLetterQueue(scope: Construct, reason: string): Queue {
   const queue = new Queue(scope, 'DeadLetters', {
@@ -11,5 +12,6 @@ export function deadLetterQueue(scope: Construct, reason: string): Queue {
   });
   // A dead-letter queue has no dead-letter queue of its own.
   Validations.of(queue).acknowledge({ id: 'AwsSolutions::AwsSolutions-SQS3', reason });
+  acknowledgeGuard(queue, 'sqs_dlq_check', reason);
   return queue;
 }

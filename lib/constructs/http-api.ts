@@ -8,11 +8,13 @@ import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { WORKFLOWS, type WorkflowName } from '../../functions/catalog.ts';
 import { ROUTES, type Route } from '../../functions/http/routes.ts';
+import { acknowledgeGuard } from './guard.ts';
+import { serviceLogGroup } from './log-group.ts';
 import { type ScheduleBinding, ServiceFunction } from './service-function.ts';
 
 export interface ServiceHttpApiProps {
@@ -43,7 +45,7 @@ export class ServiceHttpApi extends Construct {
       createDefaultStage: false,
     });
 
-    const accessLogs = new LogGroup(this, 'AccessLogs', {
+    const accessLogs = serviceLogGroup(this, 'AccessLogs', {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
     });
@@ -99,11 +101,18 @@ export class ServiceHttpApi extends Construct {
         const workflow = name as WorkflowName;
         fn.bindSyncWorkflow(props.stateMachines[workflow], WORKFLOWS[workflow].arnVariable);
       }
-      this.api.addRoutes({
+      const httpRoutes = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
       });
+      // The integration's invoke permission is created under its route.
+      for (const httpRoute of httpRoutes)
+        acknowledgeGuard(
+          httpRoute,
+          'lambda_function_public_access_prohibited_check',
+          "Not public: API Gateway may invoke the function only with SourceArn set to this API's route (arn:…:execute-api:<region>:<account>:<api id>/*/*<path>), which names the account. cfn-guard reads only literal strings or Ref/GetAtt there, not the Fn::Join of an environment-agnostic template.",
+        );
       this.functions[route.id] = fn;
     }
   }

@@ -5,7 +5,7 @@
  * the dead letters and on a failed run, so a missed day is seen, not silently lost.
  */
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   ContextAttribute,
   Schedule,
@@ -17,10 +17,13 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letters.ts';
+import type { OperationsAlerts } from './operations-alerts.ts';
 
 export interface RenewalRemindersProps {
   stage: string;
   stateMachine: StateMachine;
+  /** Its alarms notify the operations topic. */
+  alerts: OperationsAlerts;
   /** UTC hour of the daily run. */
   hourUtc?: number;
 }
@@ -46,7 +49,7 @@ export class RenewalReminders extends Construct {
         maxEventAge: Duration.hours(12),
       }),
     });
-    new Alarm(this, 'DeadLettersAlarm', {
+    props.alerts.alarm(this, 'DeadLettersAlarm', {
       alarmDescription: 'A daily renewal-reminder run could not be started: run that day again (see README).',
       metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
       threshold: 1,
@@ -54,7 +57,7 @@ export class RenewalReminders extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    new Alarm(this, 'RunFailedAlarm', {
+    props.alerts.alarm(this, 'RunFailedAlarm', {
       alarmDescription: 'A daily renewal-reminder run failed: re-run that day; the ledger makes it safe.',
       metric: props.stateMachine.metricFailed({ period: Duration.hours(1) }),
       threshold: 1,

@@ -5,7 +5,7 @@
  * failed all its retries, and the daily reconciler that applies anything missed.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
@@ -20,6 +20,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letters.ts';
+import type { OperationsAlerts } from './operations-alerts.ts';
 import type { ScheduleBinding, ServiceFunction } from './service-function.ts';
 
 export interface SchedulesProps {
@@ -28,6 +29,8 @@ export interface SchedulesProps {
   targets: IStateMachine[];
   /** Invoked daily to apply milestones whose schedule was missed. */
   reconciler: ServiceFunction;
+  /** Its alarms notify the operations topic. */
+  alerts: OperationsAlerts;
   /** Invoked every few minutes to deliver notices a stopped writer left PENDING. */
   redeliverer: ServiceFunction;
 }
@@ -92,7 +95,28 @@ export class Schedules extends Construct {
         maxEventAge: Duration.hours(12),
       }),
     });
-    new Alarm(this, 'DeadLettersAlarm', {
+    // Scheduler invokes these asynchronously: an error inside never reaches the dead-letter queue.
+    for (const [id, job, what] of [
+      [
+        'RedelivererErrorsAlarm',
+        props.redeliverer,
+        'The notice re-driver failed: PENDING notices wait for its next run.',
+      ],
+      [
+        'ReconcilerErrorsAlarm',
+        props.reconciler,
+        'The daily reconciler failed: missed milestones and GA runs wait a day.',
+      ],
+    ] as const)
+      props.alerts.alarm(this, id, {
+        alarmDescription: what,
+        metric: job.function.metricErrors({ period: Duration.minutes(15) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    props.alerts.alarm(this, 'DeadLettersAlarm', {
       alarmDescription:
         'A scheduled lifecycle or GA job could not start; the daily reconciler retries milestones.',
       metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),

@@ -10,11 +10,13 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { TABLE_DESIGN } from '../../functions/adapters/table-design.ts';
 import { REPO_ROOT } from '../config.ts';
+import { acknowledgeGuard } from './guard.ts';
+import { serviceLogGroup } from './log-group.ts';
 import { nagArn } from './nag.ts';
 
 export type TableAccess = 'read' | 'readWrite';
@@ -79,7 +81,7 @@ export class ServiceFunction extends Construct {
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
 
-    this.logGroup = new LogGroup(this, 'Logs', {
+    this.logGroup = serviceLogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
     });
@@ -126,6 +128,11 @@ export class ServiceFunction extends Construct {
       reason:
         'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so X-Ray requires Resource "*".',
     });
+    acknowledgeGuard(
+      this.function,
+      'lambda_inside_vpc_check',
+      'No VPC: the function reaches only AWS service endpoints (DynamoDB, Step Functions, Scheduler, SES) over TLS, each call authorized by its IAM role, and no resource inside a network. A VPC would add NAT or interface endpoints to reach the same APIs, not a narrower path to the data.',
+    );
   }
 
   get functionArn(): string {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ArnFormat, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
@@ -24,6 +24,7 @@ import {
 } from '../../functions/catalog.ts';
 import { REPO_ROOT } from '../config.ts';
 import type { EmailResources } from './email.ts';
+import { serviceLogGroup } from './log-group.ts';
 import { nagArn } from './nag.ts';
 import { ServiceFunction } from './service-function.ts';
 
@@ -209,7 +210,7 @@ export class Workflows extends Construct {
         definitionSubstitutions[key] = value;
       }
 
-      const logGroup = new LogGroup(this, `${name}Logs`, {
+      const logGroup = serviceLogGroup(this, `${name}Logs`, {
         // The vended-logs prefix keeps Step Functions from growing the account's log resource policy.
         logGroupName: `/aws/vendedlogs/states/Entitlements-${props.stage}-${name}`,
         retention: props.logRetention,

@@ -1,6 +1,7 @@
 /**
  * "Your Contact ID" — sent once to the primary technical contact after registration.
- * SES renders these (Handlebars): {{x}} is HTML-escaped in the HTML part.
+ * SES renders these (Handlebars) and escapes nothing, not even in the HTML part: the HTML
+ * part reads HTML-escaped copies of the values (`{{html.x}}`, see index.ts).
  */
 import type { EmailTemplate } from './index.ts';
 

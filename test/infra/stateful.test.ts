@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { templateName } from '../../functions/adapters/mailer.ts';
-import { TABLE_DESIGN } from '../../functions/adapters/table-design.ts';
+import { projectionOf, TABLE_DESIGN } from '../../functions/adapters/table-design.ts';
 import { EMAIL_TEMPLATES } from '../../templates/email/index.ts';
 import {
   type Json,
@@ -27,18 +27,18 @@ describe('the table', () => {
     return tables[0]!;
   };
 
-  it('has the string keys of TABLE_DESIGN and its two indexes, projecting all attributes', () => {
+  it('has the string keys of TABLE_DESIGN and its three indexes, each with its projection', () => {
     const { Properties } = table();
     expect(Properties.KeySchema).toEqual([
       { AttributeName: TABLE_DESIGN.partitionKey, KeyType: 'HASH' },
       { AttributeName: TABLE_DESIGN.sortKey, KeyType: 'RANGE' },
     ]);
-    for (const name of ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'])
+    for (const name of ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK'])
       expect(Properties.AttributeDefinitions).toContainEqual({ AttributeName: name, AttributeType: 'S' });
     const indexes = Object.fromEntries(
       (Properties.GlobalSecondaryIndexes as Json[]).map((i) => [i.IndexName, i]),
     );
-    expect(Object.keys(indexes).sort()).toEqual(['ByProduct', 'DueByDate']);
+    expect(Object.keys(indexes).sort()).toEqual(['ByProduct', 'DueByDate', 'PendingNotices']);
     for (const index of Object.values(TABLE_DESIGN.indexes)) {
       expect(indexes[index.indexName]).toEqual({
         IndexName: index.indexName,
@@ -46,9 +46,11 @@ describe('the table', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: projectionOf(index) },
       });
     }
+    // The re-driver needs only the keys: the index key names the notice, the item key is where it lives.
+    expect(indexes.PendingNotices.Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
   });
 
   it('bills on demand, with point-in-time recovery, deletion protection and KMS encryption', () => {

@@ -1,6 +1,6 @@
 /**
  * Synthesizes the service the way `npx cdk synth` does (cdk.json context, a stage,
- * cdk-nag registered, functions bundled by esbuild) and offers small readers over the
+ * cdk-nag and the Control Tower checks registered, functions bundled by esbuild) and offers small readers over the
  * templates. One synth per test file: call it from `beforeAll`.
  */
 import { readFileSync } from 'node:fs';
@@ -33,7 +33,7 @@ export function appContext(extra: Record<string, unknown> = {}): Record<string, 
 export function synthService(extra: Record<string, unknown> = {}): Synthesized {
   const app = new App({ context: appContext(extra) });
   const stacks = buildService(app);
-  // Policy validation (cdk-nag) runs here; with violations, an in-memory synth throws.
+  // Policy validation (cdk-nag, cfn-guard) runs here; with violations, an in-memory synth throws.
   const assembly = app.synth();
   return {
     ...stacks,
@@ -45,11 +45,13 @@ export function synthService(extra: Record<string, unknown> = {}): Synthesized {
 }
 
 /** A synth without bundling (faster), for tests that only read templates under other context. */
-export function synthTemplatesOnly(extra: Record<string, unknown> = {}): ServiceStacks & { app: App } {
+export function synthTemplatesOnly(
+  extra: Record<string, unknown> = {},
+): ServiceStacks & { app: App; assembly: CloudAssembly } {
   const app = new App({ context: appContext({ 'aws:cdk:bundling-stacks': [], ...extra }) });
   const stacks = buildService(app);
-  app.synth();
-  return { ...stacks, app };
+  const assembly = app.synth();
+  return { ...stacks, app, assembly };
 }
 
 export type Json = Record<string, any>;
