@@ -7,8 +7,9 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { build } from 'esbuild';
-import { TASK_FUNCTIONS, WORKFLOWS } from '../functions/catalog.ts';
+import { TASK_FUNCTIONS, WORKFLOWS, type WorkflowName } from '../functions/catalog.ts';
 import { ROUTES } from '../functions/http/routes.ts';
+import { configEnvironment, workflowEnvironment } from '../functions/shared/config.ts';
 
 export const BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
@@ -61,19 +62,20 @@ function loadOnce(file: string): number {
     env: {
       ...process.env,
       AWS_REGION: 'us-east-1',
-      TABLE_NAME: 'bench',
-      SENDER_ADDRESS: 'bench@example.com',
-      EMAIL_TEMPLATE_PREFIX: 'bench-',
       // Every variable a handler may require at load, as CDK sets them.
-      ...Object.fromEntries(
-        Object.values(WORKFLOWS).map((w) => [
-          w.arnVariable,
-          'arn:aws:states:us-east-1:000000000000:stateMachine:bench',
-        ]),
+      ...configEnvironment('table', { tableName: 'bench' }),
+      ...configEnvironment('mailer', { from: 'bench@example.com', templatePrefix: 'bench-' }),
+      ...configEnvironment('schedules', {
+        groupName: 'bench',
+        roleArn: 'arn:aws:iam::000000000000:role/bench',
+        deadLetterArn: 'arn:aws:sqs:us-east-1:000000000000:bench',
+      }),
+      ...Object.assign(
+        {},
+        ...(Object.keys(WORKFLOWS) as WorkflowName[]).map((w) =>
+          workflowEnvironment(w, 'arn:aws:states:us-east-1:000000000000:stateMachine:bench'),
+        ),
       ),
-      SCHEDULE_GROUP_NAME: 'bench',
-      SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench',
-      SCHEDULER_DEAD_LETTER_ARN: 'arn:aws:sqs:us-east-1:000000000000:bench',
     },
   });
   if (out.status !== 0) throw new Error(`loading ${file} failed: ${out.stderr.slice(-600)}`);

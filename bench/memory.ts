@@ -8,6 +8,7 @@
  *
  * The mailbox keeps every email by design (it is what a developer reads), so it runs in
  * a process of its own, as the stack allows with `SES_ENDPOINT`, outside the measure.
+ *   MAILBOX=in-process npm run bench:memory     the mailbox in the measured process, as `npm start` runs it
  *   REGISTRATIONS=20000 npm run bench:memory   another total (the first mark stays at 1,000)
  */
 import { spawn } from 'node:child_process';
@@ -38,16 +39,21 @@ async function main() {
 
   const { startDynamoDbLocal } = await import('../local/dynamodb.ts');
   const { startLocalStack } = await import('../local/stack.ts');
-  const mailboxProcess = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--mailbox'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const mailboxUrl = (await createInterface({ input: mailboxProcess.stdout! })[Symbol.asyncIterator]().next())
-    .value as string;
+  const mailboxInProcess = process.env.MAILBOX === 'in-process';
+  const mailboxProcess = mailboxInProcess
+    ? undefined
+    : spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--mailbox'], {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+  const mailboxUrl = mailboxProcess
+    ? ((await createInterface({ input: mailboxProcess.stdout! })[Symbol.asyncIterator]().next())
+        .value as string)
+    : undefined;
   const dynamodb = await startDynamoDbLocal({ port: 0, dbPath: null });
   const stack = await startLocalStack({
     port: 0,
     sesPort: 0,
-    sesEndpoint: mailboxUrl,
+    ...(mailboxUrl ? { sesEndpoint: mailboxUrl } : {}),
     dynamodb: { endpoint: dynamodb.endpoint },
     inMemory: true,
     tableName: `bench-memory-${randomUUID()}`,
@@ -118,16 +124,20 @@ async function main() {
   console.log(
     `ratio ${ratio.toFixed(2)} ${ratio <= TARGET_RATIO ? 'ok ' : 'OVER'} (target ≤ ${TARGET_RATIO}); ${(TOTAL / seconds).toFixed(0)} registrations/s`,
   );
-  const store = (await (await fetch(`${mailboxUrl}/store`)).json()) as { emails: unknown[] };
+  const store = (await (await fetch(`${stack.sesUrl}/store`)).json()) as { emails: unknown[] };
   let mailboxRss = '';
   try {
-    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${mailboxProcess.pid}/status`, 'utf8'))?.[1];
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${mailboxProcess?.pid}/status`, 'utf8'))?.[1];
     if (kb) mailboxRss = `, RSS ${mb(Number(kb) * 1024)}`;
   } catch {} // not Linux
-  console.log(`mailbox (its own process, not measured): ${store.emails.length} emails${mailboxRss}`);
+  console.log(
+    mailboxInProcess
+      ? `mailbox (in this process, measured): ${store.emails.length} emails`
+      : `mailbox (its own process, not measured): ${store.emails.length} emails${mailboxRss}`,
+  );
 
   await stack.stop();
   await dynamodb.stop();
-  mailboxProcess.kill();
+  mailboxProcess?.kill();
   process.exit(ratio <= TARGET_RATIO ? 0 : 1);
 }

@@ -9,7 +9,7 @@ export interface TaskFunction {
   access: {
     table?: 'read' | 'readWrite';
     sendEmail?: boolean;
-    start?: readonly string[];
+    start?: readonly WorkflowName[];
     schedules?: boolean;
   };
   timeoutSeconds: number;
@@ -37,10 +37,21 @@ export const TASK_FUNCTIONS = {
     access: { table: 'readWrite' },
     timeoutSeconds: 900,
   },
+  DeliverReminderDigests: {
+    entry: 'functions/deliver-reminder-digests/handler.ts',
+    access: { table: 'readWrite', start: ['DeliverNotice'] },
+    timeoutSeconds: 900,
+  },
   ApplyLifecycleEvent: {
     entry: 'functions/apply-lifecycle-event/handler.ts',
     access: { table: 'readWrite', start: ['DeliverNotice'] },
     timeoutSeconds: 280,
+  },
+  /** First Task of the daily run: the shards of the day's due work. */
+  PlanReminderRun: {
+    entry: 'functions/plan-reminder-run/handler.ts',
+    access: {},
+    timeoutSeconds: 10,
   },
   PlanUpgradeRun: {
     entry: 'functions/plan-upgrade-run/handler.ts',
@@ -56,6 +67,12 @@ export const TASK_FUNCTIONS = {
     entry: 'functions/deliver-upgrade-notices/handler.ts',
     access: { table: 'read', start: ['DeliverNotice'] },
     timeoutSeconds: 300,
+  },
+  /** Last Task of the GA run: the release is decided and leaves the due-date index. */
+  MarkReleaseDecided: {
+    entry: 'functions/mark-release-decided/handler.ts',
+    access: { table: 'readWrite' },
+    timeoutSeconds: 20,
   },
   /** Not a Task: the daily cron schedule invokes it. */
   ReconcileSchedules: {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { App } from 'aws-cdk-lib';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { readVariable, SETTINGS } from '../functions/shared/config.ts';
 
 /** The repository root: bundling resolves entries and the lock file from here. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -22,15 +23,13 @@ export interface StageConfig {
   logRetention: RetentionDays;
   /** Logs of a production stage outlive its stack; elsewhere they go with it. */
   logRemovalPolicy: RemovalPolicy;
-  /** Base URLs the emails link to: renewal, the licensing portal, the download service. */
-  links: { renewalUrl: string; licensingPortalUrl: string; downloadsUrl: string };
+  /**
+   * The environment every Task function gets: the settings of functions/shared/config.ts
+   * (`SETTINGS`: the links in the emails, the reminder offsets, the GA run's page size), each
+   * from the context key named after its variable (`RENEWAL_URL` → `renewalUrl`), or its default.
+   */
+  settings: Readonly<Record<string, string>>;
 }
-
-const LINK_DEFAULTS = {
-  renewalUrl: 'https://licensing.vendor.example/renew',
-  licensingPortalUrl: 'https://licensing.vendor.example',
-  downloadsUrl: 'https://downloads.vendor.example',
-};
 
 const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
 const EMAIL = /^[^@\s]+@([^@\s]+\.[^@\s]+)$/;
@@ -46,13 +45,17 @@ export function readStageConfig(app: App): StageConfig {
   if (operationsEmail !== '' && !EMAIL.test(operationsEmail))
     throw new Error(`context "operationsEmail" must be an email address, got "${operationsEmail}"`);
   const production = stage === 'prod';
-  const links = { ...LINK_DEFAULTS };
-  for (const key of Object.keys(links) as Array<keyof typeof links>) {
-    const value = app.node.tryGetContext(key);
-    if (value === undefined) continue;
-    if (!/^https:\/\/[^\s"<>]+$/.test(String(value)))
-      throw new Error(`context "${key}" must be an https URL, got "${value}"`);
-    links[key] = String(value);
+  const settings: Record<string, string> = {};
+  for (const variable of SETTINGS) {
+    const key = variable.name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const given: unknown = app.node.tryGetContext(key);
+    // From the command line a value is text; from cdk.json it may be JSON (e.g. the offsets).
+    const text = given === undefined ? undefined : typeof given === 'string' ? given : JSON.stringify(given);
+    try {
+      settings[variable.name] = variable.encode(readVariable(variable, { [variable.name]: text }));
+    } catch (error) {
+      throw new Error(`context "${key}": ${(error as Error).message}, got ${JSON.stringify(given)}`);
+    }
   }
   return {
     stage,
@@ -61,7 +64,7 @@ export function readStageConfig(app: App): StageConfig {
     ...(operationsEmail ? { operationsEmail } : {}),
     logRetention: production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     logRemovalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    links,
+    settings,
   };
 }
 

@@ -34,7 +34,7 @@ export class StatelessStack extends Stack {
       stage: config.stage,
       table: props.table,
       email: props.email,
-      links: config.links,
+      settings: config.settings,
       ...logs,
     });
 

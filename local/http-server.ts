@@ -11,7 +11,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { DomainError, InvalidInput } from '../functions/core/errors.ts';
 import { problemFromError } from '../functions/http/http.ts';
 import { ROUTES, type Route } from '../functions/http/routes.ts';
+import { LOCAL_ACCOUNT } from './aws.ts';
 import { type LocalClock, parseInstant } from './clock.ts';
+import { invoke } from './lambda.ts';
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -70,7 +72,7 @@ export function createApiServer(routes: CompiledRoute[], clock: LocalClock): Ser
       // (functions/http/http.ts `pathParam`), and a malformed encoding is their 400.
       const values = match.pattern.exec(url.pathname)!.slice(1);
       const event = toEvent(req, url, body, match, values);
-      send(res, await match.handler(event, lambdaContext(match.route.id)));
+      send(res, await invoke(match.route.id, match.handler, event));
     } catch (error) {
       console.error(error);
       send(res, problemFor(500, 'Internal error', 'the local stack failed to answer'));
@@ -154,7 +156,7 @@ function toEvent(
       ? { pathParameters: Object.fromEntries(match.params.map((p, i) => [p, values[i]!])) }
       : {}),
     requestContext: {
-      accountId: '000000000000',
+      accountId: LOCAL_ACCOUNT,
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
@@ -173,23 +175,6 @@ function toEvent(
     },
     ...(body.length ? { body } : {}),
     isBase64Encoded: false,
-  };
-}
-
-function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
 

@@ -6,7 +6,9 @@
  * started (a name already used counts as delivered) and the schedule deleted.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
+import { closeEndpoint, serveEndpoint } from './endpoint.ts';
 import type { LocalStepFunctions } from './stepfunctions.ts';
 
 export interface StoredSchedule {
@@ -67,58 +69,50 @@ export class LocalScheduler {
   }
 
   async listen(port = 0): Promise<string> {
-    this.server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        const url = new URL(req.url ?? '/', 'http://localhost');
-        const match = /^\/schedules\/([^/]+)$/.exec(url.pathname);
-        const reply = (status: number, payload: unknown, errorType?: string) => {
-          res.writeHead(status, {
-            'content-type': 'application/json',
-            ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-          });
-          res.end(JSON.stringify(payload));
-        };
-        if (!match)
-          return reply(
-            404,
-            { Message: `not emulated: ${req.method} ${url.pathname}` },
-            'ValidationException',
-          );
-        const name = decodeURIComponent(match[1]!);
-        const existing = this.schedules.get(name);
-        const notFound = () =>
-          reply(404, { Message: `Schedule ${name} does not exist.` }, 'ResourceNotFoundException');
-        const arn = `arn:aws:scheduler:us-east-1:000000000000:schedule/default/${name}`;
-        switch (req.method) {
-          case 'POST':
-          case 'PUT': {
-            if (req.method === 'POST' && existing)
-              return reply(409, { Message: `Schedule ${name} already exists.` }, 'ConflictException');
-            if (req.method === 'PUT' && !existing) return notFound();
-            const input = JSON.parse(body || '{}') as Omit<StoredSchedule, 'Name'>;
-            this.schedules.set(name, { ...input, Name: name });
-            this.save();
-            return reply(200, { ScheduleArn: arn });
-          }
-          case 'DELETE':
-            if (!existing) return notFound();
-            this.delete(name);
-            return reply(200, {});
-          case 'GET':
-            return existing ? reply(200, { ...existing, Arn: arn }) : notFound();
-          default:
-            return reply(405, { Message: 'method not allowed' }, 'ValidationException');
+    const { server, url: endpoint } = await serveEndpoint(port, (req, body, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const match = /^\/schedules\/([^/]+)$/.exec(url.pathname);
+      const reply = (status: number, payload: unknown, errorType?: string) => {
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+        });
+        res.end(JSON.stringify(payload));
+      };
+      if (!match)
+        return reply(404, { Message: `not emulated: ${req.method} ${url.pathname}` }, 'ValidationException');
+      const name = decodeURIComponent(match[1]!);
+      const existing = this.schedules.get(name);
+      const notFound = () =>
+        reply(404, { Message: `Schedule ${name} does not exist.` }, 'ResourceNotFoundException');
+      const arn = `arn:aws:scheduler:${LOCAL_REGION}:${LOCAL_ACCOUNT}:schedule/default/${name}`;
+      switch (req.method) {
+        case 'POST':
+        case 'PUT': {
+          if (req.method === 'POST' && existing)
+            return reply(409, { Message: `Schedule ${name} already exists.` }, 'ConflictException');
+          if (req.method === 'PUT' && !existing) return notFound();
+          const input = JSON.parse(body || '{}') as Omit<StoredSchedule, 'Name'>;
+          this.schedules.set(name, { ...input, Name: name });
+          this.save();
+          return reply(200, { ScheduleArn: arn });
         }
-      });
+        case 'DELETE':
+          if (!existing) return notFound();
+          this.delete(name);
+          return reply(200, {});
+        case 'GET':
+          return existing ? reply(200, { ...existing, Arn: arn }) : notFound();
+        default:
+          return reply(405, { Message: 'method not allowed' }, 'ValidationException');
+      }
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    this.server = server;
+    return endpoint;
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await closeEndpoint(this.server);
   }
 
   private save(): void {

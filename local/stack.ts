@@ -19,10 +19,13 @@ import {
 } from '../functions/catalog.ts';
 import { addDays } from '../functions/core/calendar.ts';
 import { useClock } from '../functions/shared/clock.ts';
+import { configEnvironment, type Section, workflowEnvironment } from '../functions/shared/config.ts';
 import { logger } from '../functions/shared/logger.ts';
+import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './aws.ts';
 import { LocalClock } from './clock.ts';
-import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './dynamodb.ts';
+import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
 import { createApiServer, loadRoutes } from './http-server.ts';
+import { invoke, useInvocationScopes } from './lambda.ts';
 import { assertPortFree } from './ports.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { startLocalSes, useLocalSes } from './ses.ts';
@@ -46,6 +49,12 @@ export interface LocalStackOptions {
   /** Pause between Step Functions retries. */
   retryIntervalMs?: number;
   senderAddress?: string;
+  /**
+   * The stage settings Task functions get on AWS (links, reminder offsets, GA page size),
+   * set in the environment before the handlers load; what is not given comes from the
+   * process's own environment (e.g. `REMINDER_OFFSETS=… npm start`), else the defaults.
+   */
+  settings?: LocalSettings;
   /** Lets tests put a fault-injecting proxy between the handlers and SES. */
   sesEndpointForHandlers?: (sesUrl: string) => Promise<string>;
 }
@@ -60,6 +69,8 @@ export interface LocalStack {
   scheduler: LocalScheduler;
   stop(): Promise<void>;
 }
+
+export type LocalSettings = { [K in 'reminders' | 'upgrades' | 'links']?: Partial<Section<K>> };
 
 export const TEMPLATE_PREFIX = 'Entitlements-local-';
 
@@ -97,10 +108,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_SESV2: options.sesEndpointForHandlers
         ? await options.sesEndpointForHandlers(ses.url)
         : ses.url,
-      TABLE_NAME: tableName,
-      SENDER_ADDRESS: options.senderAddress ?? 'support-licensing@vendor.example',
-      EMAIL_TEMPLATE_PREFIX: TEMPLATE_PREFIX,
+      ...configEnvironment('table', { tableName }),
+      ...configEnvironment('mailer', {
+        from: options.senderAddress ?? 'support-licensing@vendor.example',
+        templatePrefix: TEMPLATE_PREFIX,
+      }),
+      ...configEnvironment('reminders', options.settings?.reminders ?? {}),
+      ...configEnvironment('upgrades', options.settings?.upgrades ?? {}),
+      ...configEnvironment('links', options.settings?.links ?? {}),
     });
+    useInvocationScopes();
     // Handlers log JSON as in Lambda; locally only warnings unless LOG_LEVEL says otherwise.
     logger.setLogLevel((process.env.LOG_LEVEL ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
 
@@ -126,9 +143,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_SCHEDULER: await scheduler.listen(0),
-      SCHEDULE_GROUP_NAME: 'Entitlements-local',
-      SCHEDULER_ROLE_ARN: `arn:aws:iam::000000000000:role/Entitlements-local-scheduler`,
-      SCHEDULER_DEAD_LETTER_ARN: `arn:aws:sqs:${LOCAL_REGION}:000000000000:Entitlements-local-schedules-dlq`,
+      ...configEnvironment('schedules', {
+        groupName: 'Entitlements-local',
+        roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/Entitlements-local-scheduler`,
+        deadLetterArn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:Entitlements-local-schedules-dlq`,
+      }),
     });
     stops.push(() => scheduler.close());
 
@@ -136,15 +155,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const name of Object.keys(TASK_FUNCTIONS) as TaskFunctionName[])
       substitutions[functionArnPlaceholder(name)] = functionArn(name);
     for (const name of Object.keys(WORKFLOWS) as WorkflowName[]) {
-      const arn = `arn:aws:states:${LOCAL_REGION}:000000000000:stateMachine:${name}`;
+      const arn = stateMachineArn(name);
       substitutions[stateMachineArnPlaceholder(name)] = arn;
-      process.env[WORKFLOWS[name].arnVariable] = arn;
+      Object.assign(process.env, workflowEnvironment(name, arn));
     }
     // Handlers read their environment when first imported, as at a Lambda cold start.
     for (const [name, fn] of Object.entries(TASK_FUNCTIONS)) {
       const module = (await import(pathToFileURL(join(ROOT, fn.entry)).href)) as { handler: TaskHandler };
       const limit = LOCAL_CONCURRENCY[name as TaskFunctionName];
-      functions[name] = limit ? limited(limit, module.handler) : (input) => module.handler(input);
+      const run: TaskHandler = (input) => invoke(name, module.handler, input);
+      functions[name] = limit ? limited(limit, run) : run;
     }
     for (const name of Object.keys(WORKFLOWS) as WorkflowName[]) {
       const w = WORKFLOWS[name];
@@ -165,12 +185,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     clock.daily({
       name: 'schedule-reconciler',
       run: async (day) => {
-        const { handler } = (await import(
-          pathToFileURL(join(ROOT, TASK_FUNCTIONS.ReconcileSchedules.entry)).href
-        )) as {
-          handler: TaskHandler;
-        };
-        const result = await handler({ at: `${day}T00:30:00Z` });
+        const result = await functions.ReconcileSchedules!({ at: `${day}T00:30:00Z` });
         await stepFunctions.idle();
         return result;
       },

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import {
   DeleteItemCommand,
   type DynamoDBClient,
@@ -22,9 +22,9 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
+import { closeEndpoint, serveEndpoint } from './endpoint.ts';
 
-export const LOCAL_ACCOUNT = '000000000000';
-export const LOCAL_REGION = 'us-east-1';
 export const functionArn = (name: string) =>
   `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
 export const stateMachineArn = (name: string) =>
@@ -45,6 +45,8 @@ export interface ExecutionRecord {
   cause?: string;
   /** States entered, Map/Parallel iterations included: what AWS bills as state transitions. */
   stateTransitions: number;
+  /** The names of those states, in the order entered: the path the execution took. */
+  statesEntered: string[];
   done: Promise<void>;
 }
 
@@ -166,10 +168,15 @@ export class LocalStepFunctions {
       status: 'RUNNING',
       startDate,
       stateTransitions: 0,
+      statesEntered: [],
       done: Promise.resolve(),
     };
     const counting = (async () => {
-      for await (const event of run.eventLogs) if (event.type === 'StateEntered') record.stateTransitions++;
+      for await (const event of run.eventLogs)
+        if (event.type === 'StateEntered') {
+          record.stateTransitions++;
+          record.statesEntered.push(event.state.name);
+        }
     })();
     record.done = run.result
       .then(
@@ -263,44 +270,40 @@ export class LocalStepFunctions {
 
   /** Serves the Step Functions JSON protocol on 127.0.0.1. */
   async listen(port = 0): Promise<string> {
-    this.server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', async () => {
-        const target = String(req.headers['x-amz-target'] ?? '').replace('AWSStepFunctions.', '');
-        const reply = (status: number, payload: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-          res.end(JSON.stringify(payload));
-        };
-        try {
-          const params = JSON.parse(body || '{}');
-          if (target === 'StartExecution') {
-            const e = this.start(params.stateMachineArn, params.input ?? '{}', params.name ?? randomUUID());
-            return reply(200, { executionArn: e.executionArn, startDate: e.startDate.getTime() / 1000 });
-          }
-          if (target === 'StartSyncExecution') {
-            const e = await this.startSync(params.stateMachineArn, params.input ?? '{}', params.name);
-            return reply(200, describeShape(e));
-          }
-          if (target === 'DescribeExecution')
-            return reply(200, describeShape(this.describe(params.executionArn)));
-          return reply(400, {
-            __type: 'UnknownOperationException',
-            message: `not emulated locally: ${target}`,
-          });
-        } catch (error) {
-          const e = error as Error & { awsCode?: string };
-          reply(400, { __type: e.awsCode ?? 'InvalidRequest', message: e.message });
+    const { server, url } = await serveEndpoint(port, async (req, body, res) => {
+      const target = String(req.headers['x-amz-target'] ?? '').replace('AWSStepFunctions.', '');
+      const reply = (status: number, payload: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify(payload));
+      };
+      try {
+        const params = JSON.parse(body || '{}');
+        if (target === 'StartExecution') {
+          const e = this.start(params.stateMachineArn, params.input ?? '{}', params.name ?? randomUUID());
+          return reply(200, { executionArn: e.executionArn, startDate: e.startDate.getTime() / 1000 });
         }
-      });
+        if (target === 'StartSyncExecution') {
+          const e = await this.startSync(params.stateMachineArn, params.input ?? '{}', params.name);
+          return reply(200, describeShape(e));
+        }
+        if (target === 'DescribeExecution')
+          return reply(200, describeShape(this.describe(params.executionArn)));
+        return reply(400, {
+          __type: 'UnknownOperationException',
+          message: `not emulated locally: ${target}`,
+        });
+      } catch (error) {
+        const e = error as Error & { awsCode?: string };
+        reply(400, { __type: e.awsCode ?? 'InvalidRequest', message: e.message });
+      }
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    this.server = server;
+    return url;
   }
 
   async close(): Promise<void> {
     await this.idle().catch(() => undefined);
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await closeEndpoint(this.server);
   }
 
   /** Binds one Task state to local code, by the kind of resource it names. */

@@ -3,6 +3,7 @@
  * unprocessed under throttling, with a short backoff.
  */
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { backoff } from '../shared/backoff.ts';
 
 /** What reading cost (DynamoDB's ConsumedCapacity, and the items returned), for the benchmarks. */
 export interface ReadCost {
@@ -33,7 +34,7 @@ export async function batchGetAll(
       },
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      if (attempt > 0) await backoff(attempt, 25, 1000);
       const out = await db.send(
         new BatchGetCommand({
           RequestItems: request as never,

@@ -7,7 +7,8 @@ import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-
 import type { ContactChange, ContactsContext } from '../core/contacts.ts';
 import type { Notice } from '../core/notices.ts';
 import type { Contact, Roster } from '../core/registration.ts';
-import { type ContactRecord, RegistrationStore, type TransactItem } from './registrations.ts';
+import type { TransactItem } from './items.ts';
+import { type ContactRecord, RegistrationStore } from './registrations.ts';
 import { keys } from './table-design.ts';
 
 /** What happened, as the audit trail shows it (emails are masked when read). */

@@ -4,7 +4,7 @@
  */
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { pool } from '../shared/pool.ts';
-import { keys } from './table-design.ts';
+import { deliveryOf } from './notices.ts';
 import { startOnce } from './workflows.ts';
 
 export class Deliveries {
@@ -14,8 +14,8 @@ export class Deliveries {
   ) {}
 
   async start(noticeIds: string[], concurrency = 10): Promise<void> {
-    await pool(noticeIds, concurrency, (id) =>
-      startOnce(this.sfn, this.deliverNoticeArn, id, { noticeKey: keys.notice(id) }),
+    await pool(noticeIds.map(deliveryOf), concurrency, ({ executionName, noticeKey }) =>
+      startOnce(this.sfn, this.deliverNoticeArn, executionName, { noticeKey }),
     );
   }
 }

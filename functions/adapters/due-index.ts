@@ -1,26 +1,36 @@
 /**
- * Reading the table's indexes page by page, and the sparse due-date index: what a daily
- * job or a reconciler finds due on some days, every shard, never a Scan.
+ * The sparse due-date index: what a daily job or a reconciler finds due on some days,
+ * every shard, never a Scan.
  */
-import {
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  type QueryCommandInput,
-  type QueryCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
-import { DUE_SHARDS, TABLE_DESIGN } from './table-design.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ReadCost } from './batch-get.ts';
+import { queryPages } from './items.ts';
+import { type DueKind, dueShards, keys, TABLE_DESIGN } from './table-design.ts';
 
-/** Every page of a Query, following LastEvaluatedKey. */
-export async function* queryPages(
+/**
+ * The entries due on `day` in one shard, of one kind (and, with `idPrefix`, whose id starts
+ * with it), page by page: the items themselves, or their keys where the index projects only those.
+ */
+export function dueInShard(
   db: DynamoDBDocumentClient,
-  input: QueryCommandInput,
-): AsyncGenerator<QueryCommandOutput> {
-  let ExclusiveStartKey = input.ExclusiveStartKey;
-  do {
-    const out: QueryCommandOutput = await db.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-    yield out;
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  tableName: string,
+  due: { day: string; shard: number; kind: DueKind; idPrefix?: string },
+  cost?: ReadCost,
+): AsyncGenerator<Array<Record<string, unknown>>> {
+  const { indexName, partitionKey, sortKey } = TABLE_DESIGN.indexes.dueByDate;
+  return queryPages(
+    db,
+    {
+      TableName: tableName,
+      IndexName: indexName,
+      KeyConditionExpression: `${partitionKey} = :due AND begins_with(${sortKey}, :kind)`,
+      ExpressionAttributeValues: {
+        ':due': keys.dueShard(due.day, due.shard),
+        ':kind': keys.dueSortKey(due.kind, due.idPrefix),
+      },
+    },
+    cost,
+  );
 }
 
 /** Items in the due-date index under `kind` on each of `days`, across every shard. */
@@ -28,18 +38,11 @@ export async function dueItems(
   db: DynamoDBDocumentClient,
   tableName: string,
   days: string[],
-  kind: 'REMINDER' | 'MILESTONE' | 'RELEASE' | 'UPGRADE',
+  kind: Exclude<DueKind, 'CLAIMED'>,
 ): Promise<Array<Record<string, unknown>>> {
-  const { indexName, partitionKey, sortKey } = TABLE_DESIGN.indexes.dueByDate;
   const found: Array<Record<string, unknown>> = [];
   for (const day of days)
-    for (let shard = 0; shard < DUE_SHARDS; shard++)
-      for await (const page of queryPages(db, {
-        TableName: tableName,
-        IndexName: indexName,
-        KeyConditionExpression: `${partitionKey} = :due AND begins_with(${sortKey}, :kind)`,
-        ExpressionAttributeValues: { ':due': `DUE#${day}#${shard}`, ':kind': `${kind}#` },
-      }))
-        found.push(...(page.Items ?? []));
+    for (const shard of dueShards())
+      for await (const items of dueInShard(db, tableName, { day, shard, kind })) found.push(...items);
   return found;
 }

@@ -3,19 +3,23 @@
  * `MAJOR#<major>`), its history, who is concerned (the ByProduct index, never a Scan),
  * and the notices owed to them, each put once.
  */
+import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { type MajorLifecycle, MILESTONES, PHASES, type Phase, phaseRank } from '../core/lifecycle.ts';
+  type MajorLifecycle,
+  type MilestonePhase,
+  milestoneOf,
+  nextMilestone,
+  PHASES,
+  type Phase,
+  phaseRank,
+} from '../core/lifecycle.ts';
 import type { Notice } from '../core/notices.ts';
-import type { RegisteredCertificate, RegisteredSerial } from '../core/registration.ts';
-import type { ReminderRecipient } from '../core/reminders.ts';
+import { contactsOfSerials } from '../core/recipients.ts';
+import type { RegisteredCertificate, RegisteredSerial, RosterEntry } from '../core/registration.ts';
+import { majorKeyPrefix } from '../core/versions.ts';
 import { batchGetAll } from './batch-get.ts';
-import { dueItems, queryPages } from './due-index.ts';
+import { dueItems } from './due-index.ts';
+import { cancellationCodes, getRecord, queryAll, queryPrefix, strip, written } from './items.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
 
 export interface LifecycleEvent {
@@ -28,11 +32,9 @@ export interface LifecycleEvent {
 export interface Impact {
   serials: number;
   certificates: number;
-  contacts: number;
-  recipients: ReminderRecipient[];
+  /** The roster entries of the serials on the major: who may be told. */
+  contacts: RosterEntry[];
 }
-
-const pad = (major: number) => String(major).padStart(4, '0');
 
 export class LifecycleStore {
   constructor(
@@ -40,15 +42,8 @@ export class LifecycleStore {
     private readonly tableName: string,
   ) {}
 
-  async get(product: string, major: number): Promise<MajorLifecycle | null> {
-    const out = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.lifecycle(product, major),
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item ? strip(out.Item) : null;
+  get(product: string, major: number): Promise<MajorLifecycle | null> {
+    return getRecord(this.db, this.tableName, keys.lifecycle(product, major));
   }
 
   /** Lifecycles of several (product, major) pairs in one read, keyed `product#major`. */
@@ -61,7 +56,7 @@ export class LifecycleStore {
     );
     const found = new Map<string, MajorLifecycle>();
     for (const item of items) {
-      const l = strip(item);
+      const l = strip<MajorLifecycle>(item);
       found.set(`${l.product}#${l.major}`, l);
     }
     return found;
@@ -69,29 +64,15 @@ export class LifecycleStore {
 
   /** Every scheduled major of a product (their history items sort between them and are left out). */
   async majors(product: string): Promise<MajorLifecycle[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': `PRODUCT#${product}`, ':prefix': 'MAJOR#' },
-      }),
-    );
-    return (out.Items ?? []).filter((i) => i.type === 'Lifecycle').map(strip);
+    return (await queryPrefix(this.db, this.tableName, keys.majors(product)))
+      .filter((i) => i.type === 'Lifecycle')
+      .map((i) => strip<MajorLifecycle>(i));
   }
 
   async history(product: string, major: number): Promise<LifecycleEvent[]> {
-    const prefix = `${keys.lifecycle(product, major).SK}#EVENT#`;
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.lifecycle(product, major).PK, ':prefix': prefix },
-      }),
+    return (await queryPrefix(this.db, this.tableName, keys.lifecycleEvents(product, major))).map((i) =>
+      strip<LifecycleEvent>(i),
     );
-    return (out.Items ?? []).map((i) => {
-      const { PK, SK, type, ...event } = i;
-      return event as LifecycleEvent;
-    });
   }
 
   /** The schedule, written only over the revision it was decided from (a concurrent change loses). */
@@ -125,9 +106,13 @@ export class LifecycleStore {
    * Moves the phase forward to `phase` if its milestone is still on `date`: a repeated or
    * late delivery, or one for a milestone since rescheduled, changes nothing.
    */
-  async transition(lifecycle: MajorLifecycle, phase: Phase, date: string, at: string): Promise<boolean> {
-    const milestone =
-      phase === 'EOL' ? 'eolDate' : phase === 'PARTIAL_SUPPORT' ? 'partialSupportDate' : 'endOfSupportDate';
+  async transition(
+    lifecycle: MajorLifecycle,
+    phase: MilestonePhase,
+    date: string,
+    at: string,
+  ): Promise<boolean> {
+    const milestone = milestoneOf(phase);
     const earlier = PHASES.filter((p) => phaseRank(p) < phaseRank(phase));
     const next = dueIndexOf({ ...lifecycle, phase });
     try {
@@ -157,7 +142,7 @@ export class LifecycleStore {
       );
       return true;
     } catch (error) {
-      if ((error as Error).name === 'TransactionCanceledException') return false;
+      if (cancellationCodes(error)) return false;
       throw error;
     }
   }
@@ -165,45 +150,36 @@ export class LifecycleStore {
   /** Serials on the major (a key prefix of the ByProduct index), their certificates and contacts. */
   async impact(product: string, major: number): Promise<Impact> {
     const { indexName, partitionKey, sortKey } = TABLE_DESIGN.indexes.byProduct;
-    const serials: RegisteredSerial[] = [];
-    for await (const page of queryPages(this.db, {
+    const serials = await queryAll<RegisteredSerial>(this.db, {
       TableName: this.tableName,
       IndexName: indexName,
       KeyConditionExpression: `${partitionKey} = :product AND begins_with(${sortKey}, :major)`,
-      ExpressionAttributeValues: { ':product': `PRODUCT#${product}`, ':major': `V#${pad(major)}.` },
-    }))
-      serials.push(...((page.Items ?? []) as RegisteredSerial[]));
+      ExpressionAttributeValues: {
+        ':product': keys.productIndexPartition(product),
+        ':major': keys.versionIndexKey(majorKeyPrefix(major)),
+      },
+    });
 
     const holders = [...new Set(serials.map((s) => s.contactsCertificate))];
     const certificates = new Set(serials.flatMap((s) => s.terms.map((t) => t.certificateNumber)));
-    const recipients = new Map<string, ReminderRecipient>();
     const onMajor = new Set(serials.map((s) => s.serialNumber));
-    let contacts = 0;
     const holding = (await batchGetAll(
       this.db,
       this.tableName,
       holders.map((n) => keys.certificate(n)),
       { projection: 'roster' },
     )) as Array<Pick<RegisteredCertificate, 'roster'>>;
-    for (const certificate of holding)
-      for (const entry of Object.values(certificate.roster ?? {})) {
-        if (!entry.serialNumbers.some((s) => onMajor.has(s))) continue;
-        contacts++;
-        if (entry.to && entry.name && !recipients.has(entry.email))
-          recipients.set(entry.email, { to: entry.to, name: entry.name, language: entry.language ?? 'en' });
-      }
     return {
       serials: serials.length,
       certificates: certificates.size,
-      contacts,
-      recipients: [...recipients.values()],
+      contacts: holding.flatMap((certificate) => contactsOfSerials(certificate.roster ?? {}, onMajor)),
     };
   }
 
   /** A notice, put once: false when it was already owed (a repeated delivery of the same event). */
-  async owe(notice: Notice): Promise<boolean> {
-    try {
-      await this.db.send(
+  owe(notice: Notice): Promise<boolean> {
+    return written(
+      this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -214,12 +190,8 @@ export class LifecycleStore {
           },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   private putEvent(lifecycle: MajorLifecycle, event: LifecycleEvent) {
@@ -239,7 +211,7 @@ export class LifecycleStore {
 
 /** The sparse due-date entry of the next milestone still to pass: what the daily reconciler looks for. */
 function dueIndexOf(lifecycle: MajorLifecycle): { GSI2PK: string; GSI2SK: string } | null {
-  const next = MILESTONES.find(({ phase }) => phaseRank(phase) > phaseRank(lifecycle.phase));
+  const next = nextMilestone(lifecycle.phase);
   return next
     ? keys.dueIndex(
         lifecycle[next.milestone],
@@ -255,10 +227,5 @@ export async function dueMilestones(
   tableName: string,
   days: string[],
 ): Promise<MajorLifecycle[]> {
-  return (await dueItems(db, tableName, days, 'MILESTONE')).map(strip);
-}
-
-function strip(item: Record<string, unknown>): MajorLifecycle {
-  const { PK, SK, type, GSI2PK, GSI2SK, GSI3PK, GSI3SK, ...rest } = item;
-  return rest as unknown as MajorLifecycle;
+  return (await dueItems(db, tableName, days, 'MILESTONE')).map((i) => strip<MajorLifecycle>(i));
 }

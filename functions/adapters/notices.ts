@@ -1,20 +1,33 @@
 /**
  * Notice delivery state, on whichever item owns the notice (its `notice` attribute).
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Notice } from '../core/notices.ts';
+import { queryPages, written } from './items.ts';
 import { keys, PENDING_NOTICE_SHARDS, TABLE_DESIGN } from './table-design.ts';
 
 export interface NoticeKey {
   PK: string;
   SK: string;
 }
+
+/** What a workflow needs to start a notice's delivery: deliver-notice's input, under the notice's name. */
+export interface NoticeDelivery {
+  executionName: string;
+  noticeKey: NoticeKey;
+}
+
+/** The delivery of a notice stored on its own item (a digest, an upgrade or lifecycle notice). */
+export const deliveryOf = (noticeId: string): NoticeDelivery => ({
+  executionName: noticeId,
+  noticeKey: keys.notice(noticeId),
+});
+
+/** The delivery of a Contact ID email, which is stored on its contact's item. */
+export const contactIdDelivery = (noticeId: string, contactId: string): NoticeDelivery => ({
+  executionName: noticeId,
+  noticeKey: keys.contact(contactId),
+});
 
 export class NoticeStore {
   constructor(
@@ -70,8 +83,8 @@ export class NoticeStore {
       );
       const rest = out.Attributes?.pendingDigests as Set<string> | undefined;
       if (rest?.size || Number(out.Attributes?.unplaced ?? 0) > 0) continue;
-      await this.db
-        .send(
+      await written(
+        this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: { PK, SK },
@@ -83,8 +96,8 @@ export class NoticeStore {
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':sent': 'SENT', ':at': at, ':zero': 0 },
           }),
-        )
-        .catch(ignoreConditionFailure);
+        ),
+      );
     }
   }
 
@@ -106,8 +119,8 @@ export class NoticeStore {
 
   /** Takes a notice that is no longer PENDING out of the pending index (a re-add after it went). */
   async clearPending(key: NoticeKey): Promise<void> {
-    await this.db
-      .send(
+    await written(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
@@ -116,8 +129,8 @@ export class NoticeStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':pending': 'PENDING' },
         }),
-      )
-      .catch(ignoreConditionFailure);
+      ),
+    );
   }
 
   /**
@@ -128,71 +141,51 @@ export class NoticeStore {
     cutoff: string,
   ): AsyncGenerator<Array<{ key: NoticeKey; noticeId: string; since: string }>> {
     const { indexName, partitionKey, sortKey } = TABLE_DESIGN.indexes.pendingNotices;
-    for (let shard = 0; shard < PENDING_NOTICE_SHARDS; shard++) {
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const out: QueryCommandOutput = await this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: indexName,
-            KeyConditionExpression: `${partitionKey} = :shard AND ${sortKey} < :cutoff`,
-            ExpressionAttributeValues: { ':shard': keys.pendingNoticeShard(shard), ':cutoff': cutoff },
-            ExclusiveStartKey,
-          }),
-        );
-        ExclusiveStartKey = out.LastEvaluatedKey;
-        yield (out.Items ?? []).map((i) => {
-          const sk = String(i[sortKey]);
-          const cut = sk.indexOf('#');
-          return {
-            key: { PK: String(i.PK), SK: String(i.SK) },
-            since: sk.slice(0, cut),
-            noticeId: sk.slice(cut + 1),
-          };
-        });
-      } while (ExclusiveStartKey);
-    }
+    for (let shard = 0; shard < PENDING_NOTICE_SHARDS; shard++)
+      for await (const items of queryPages(this.db, {
+        TableName: this.tableName,
+        IndexName: indexName,
+        KeyConditionExpression: `${partitionKey} = :shard AND ${sortKey} < :cutoff`,
+        ExpressionAttributeValues: { ':shard': keys.pendingNoticeShard(shard), ':cutoff': cutoff },
+      }))
+        yield items.map((i) => ({
+          key: { PK: String(i.PK), SK: String(i.SK) },
+          ...keys.pendingNoticeOf(String(i[sortKey])),
+        }));
   }
 
   /** PENDING → SENT, once; a second marking finds it SENT and changes nothing. */
   async markSent(key: NoticeKey, messageId: string, at: string): Promise<void> {
-    await this.db
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression:
-            'SET notice.#status = :sent, notice.messageId = :id, notice.sentAt = :at REMOVE GSI3PK, GSI3SK',
-          ConditionExpression: 'notice.#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sent': 'SENT', ':pending': 'PENDING', ':id': messageId, ':at': at },
-        }),
-      )
-      .catch(ignoreConditionFailure);
+    await this.settle(key, 'SENT', { messageId, sentAt: at });
   }
 
+  /** PENDING → UNDELIVERABLE, with its cause and time, once: SES refused it, or its workflow gave up. */
   async markUndeliverable(key: NoticeKey, failure: string, at: string): Promise<void> {
-    await this.db
-      .send(
+    await this.settle(key, 'UNDELIVERABLE', { failure, failedAt: at });
+  }
+
+  /** A PENDING notice's final status and what it records; it leaves the pending index. */
+  private async settle(
+    key: NoticeKey,
+    status: Exclude<Notice['status'], 'PENDING'>,
+    recorded: Record<string, string>,
+  ): Promise<void> {
+    const fields = Object.keys(recorded);
+    await written(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression:
-            'SET notice.#status = :undeliverable, notice.failure = :failure, notice.failedAt = :at REMOVE GSI3PK, GSI3SK',
+          UpdateExpression: `SET notice.#status = :status, ${fields.map((f) => `notice.${f} = :${f}`).join(', ')} REMOVE GSI3PK, GSI3SK`,
           ConditionExpression: 'notice.#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
-            ':undeliverable': 'UNDELIVERABLE',
+            ':status': status,
             ':pending': 'PENDING',
-            ':failure': failure,
-            ':at': at,
+            ...Object.fromEntries(fields.map((f) => [`:${f}`, recorded[f]])),
           },
         }),
-      )
-      .catch(ignoreConditionFailure);
+      ),
+    );
   }
-}
-
-function ignoreConditionFailure(error: unknown): void {
-  if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
 }

@@ -2,13 +2,7 @@
  * Registration persistence: loads what `decideRegistration` needs and commits its
  * decision in one DynamoDB transaction, so a registration is stored whole or not at all.
  */
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CoverageTerm } from '../core/coverage.ts';
 import type { Notice } from '../core/notices.ts';
 import type {
@@ -17,12 +11,12 @@ import type {
   RegisteredSerial,
   RegistrationContext,
   RegistrationDecision,
+  Roster,
 } from '../core/registration.ts';
 import { versionSortKey } from '../core/versions.ts';
 import { batchGetAll } from './batch-get.ts';
+import { getRecord, queryPrefix, strip, type TransactItem } from './items.ts';
 import { keys } from './table-design.ts';
-
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** A contact; its Contact ID email is the notice embedded in it. */
 export interface ContactRecord extends Contact {
@@ -42,22 +36,23 @@ export class RegistrationStore {
     private readonly tableName: string,
   ) {}
 
-  async getCertificate(certificateNumber: string): Promise<CertificateRecord | null> {
-    const out = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.certificate(certificateNumber),
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item ? (strip(out.Item) as unknown as CertificateRecord) : null;
+  getCertificate(certificateNumber: string): Promise<CertificateRecord | null> {
+    return getRecord(this.db, this.tableName, keys.certificate(certificateNumber), record<CertificateRecord>);
   }
 
-  async getContact(contactId: string): Promise<ContactRecord | null> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.contact(contactId), ConsistentRead: true }),
-    );
-    return out.Item ? (strip(out.Item) as unknown as ContactRecord) : null;
+  /**
+   * The rosters of these certificates, each read once and strongly consistent (a roster
+   * written a moment ago is seen); `known`, already read, is not read again.
+   */
+  async rostersOf(certificateNumbers: string[], known?: RegisteredCertificate): Promise<Map<string, Roster>> {
+    const rosters = new Map<string, Roster>();
+    for (const n of new Set(certificateNumbers))
+      rosters.set(n, (n === known?.certificateNumber ? known : await this.getCertificate(n))?.roster ?? {});
+    return rosters;
+  }
+
+  getContact(contactId: string): Promise<ContactRecord | null> {
+    return getRecord(this.db, this.tableName, keys.contact(contactId), record<ContactRecord>);
   }
 
   /** Everything `decideRegistration` looks at, read strongly consistent. */
@@ -67,14 +62,14 @@ export class RegistrationStore {
       false,
     );
     const certificate = items.find((i) => i.SK === 'CERTIFICATE');
-    const serials = items.filter((i) => i.SK === 'SERIAL').map(strip) as unknown as RegisteredSerial[];
+    const serials = items.filter((i) => i.SK === 'SERIAL').map((i) => record<RegisteredSerial>(i));
     const roots = [...new Set(serials.map((s) => s.contactsCertificate))];
     const rootItems = roots.length ? await this.batchGet(roots.map(keys.certificate)) : [];
     const primaryContactOf = Object.fromEntries(
       rootItems.map((c) => [c.certificateNumber as string, c.primaryContactId as string]),
     );
     return {
-      certificate: certificate ? (strip(certificate) as unknown as CertificateRecord) : null,
+      certificate: certificate ? record<CertificateRecord>(certificate) : null,
       serials,
       primaryContactOf,
     };
@@ -89,17 +84,7 @@ export class RegistrationStore {
   }
 
   async listAudit(certificateNumber: string): Promise<Array<Record<string, unknown>>> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': keys.certificate(certificateNumber).PK,
-          ':prefix': keys.auditPrefix,
-        },
-      }),
-    );
-    return (out.Items ?? []).map(strip);
+    return (await queryPrefix(this.db, this.tableName, keys.audits(certificateNumber))).map((i) => record(i));
   }
 
   /**
@@ -165,7 +150,7 @@ export class RegistrationStore {
     stripKeys = true,
   ): Promise<Array<Record<string, unknown>>> {
     const items = await batchGetAll(this.db, this.tableName, keyList, { consistentRead: true });
-    return stripKeys ? items.map(strip) : items;
+    return stripKeys ? items.map((i) => record(i)) : items;
   }
 }
 
@@ -200,26 +185,12 @@ function serialItem(s: RegisteredSerial): Record<string, unknown> {
   };
 }
 
-/** Records without their storage keys and index attributes. */
-function strip(item: Record<string, unknown>): Record<string, unknown> {
-  const {
-    PK,
-    SK,
-    GSI1PK,
-    GSI1SK,
-    GSI2PK,
-    GSI2SK,
-    GSI3PK,
-    GSI3SK,
-    type,
-    termCertificates,
-    renewedBy,
-    formerContactIds,
-    ...rest
-  } = item;
+/** A record without its storage attributes; the sets kept for conditions read as sorted lists. */
+function record<T = Record<string, unknown>>(item: Record<string, unknown>): T {
+  const { termCertificates, renewedBy, formerContactIds, ...rest } = strip(item);
   return {
     ...rest,
     ...(renewedBy instanceof Set ? { renewedBy: [...renewedBy].sort() } : {}),
     ...(formerContactIds instanceof Set ? { formerContactIds: [...formerContactIds].sort() } : {}),
-  };
+  } as T;
 }

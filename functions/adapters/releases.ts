@@ -7,22 +7,29 @@
  */
 import {
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
+  paginateQuery,
   QueryCommand,
-  type QueryCommandOutput,
+  type QueryCommandInput,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Notice } from '../core/notices.ts';
 import type { RegisteredCertificate, RegisteredSerial } from '../core/registration.ts';
 import type { Release, UpgradeDecision } from '../core/upgrades.ts';
+import { backoff } from '../shared/backoff.ts';
 import { batchGetAll, type ReadCost } from './batch-get.ts';
-import { dueItems, queryPages } from './due-index.ts';
+import { dueItems } from './due-index.ts';
+import {
+  addQueryCost,
+  cancellationCodes,
+  getRecord,
+  queryPrefix,
+  strip,
+  type TransactItem,
+  written,
+} from './items.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Where a page of serials starts in the ByProduct index (null: the first page). */
 export type PageStart = Record<string, unknown> | null;
@@ -35,27 +42,13 @@ export class ReleaseStore {
     private readonly tableName: string,
   ) {}
 
-  async get(product: string, versionKey: string): Promise<Release | null> {
-    const out = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.release(product, versionKey),
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item ? stripRelease(out.Item) : null;
+  get(product: string, versionKey: string): Promise<Release | null> {
+    return getRecord(this.db, this.tableName, keys.release(product, versionKey));
   }
 
   /** Every announced release of a product, in version order. */
   async list(product: string): Promise<Release[]> {
-    const found: Release[] = [];
-    for await (const page of queryPages(this.db, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': `PRODUCT#${product}`, ':prefix': 'RELEASE#' },
-    }))
-      found.push(...(page.Items ?? []).map(stripRelease));
-    return found;
+    return (await queryPrefix(this.db, this.tableName, keys.releases(product))).map((i) => strip<Release>(i));
   }
 
   /** Whether any serial of the product is registered (one key of the ByProduct index). */
@@ -66,7 +59,7 @@ export class ReleaseStore {
         TableName: this.tableName,
         IndexName: indexName,
         KeyConditionExpression: `${partitionKey} = :product`,
-        ExpressionAttributeValues: { ':product': `PRODUCT#${product}` },
+        ExpressionAttributeValues: { ':product': keys.productIndexPartition(product) },
         ProjectionExpression: 'PK',
         Limit: 1,
       }),
@@ -94,18 +87,36 @@ export class ReleaseStore {
   }
 
   /**
+   * DECIDED, out of the due-date index, if the GA date is still `gaDate`: false when it
+   * moved meanwhile (the release waits for its new date). Marking it again changes nothing.
+   */
+  markDecided(product: string, versionKey: string, gaDate: string, at: string): Promise<boolean> {
+    return written(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.release(product, versionKey),
+          UpdateExpression: 'SET #status = :decided, decidedAt = :at REMOVE GSI2PK, GSI2SK',
+          ConditionExpression: 'gaDate = :gaDate',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':decided': 'DECIDED', ':at': at, ':gaDate': gaDate },
+        }),
+      ),
+    );
+  }
+
+  /**
    * Splits the product's serials on versions before `versionKey` into pages of `size`,
    * reading only their keys: the GA run fans out over the starts.
    */
   async pageStarts(product: string, versionKey: string, size: number, cost?: ReadCost): Promise<PageStart[]> {
     const starts: PageStart[] = [null];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    for (;;) {
-      const out = await this.db.send(this.pageQuery(product, versionKey, size, ExclusiveStartKey, true));
-      count(out, cost);
-      ExclusiveStartKey = out.LastEvaluatedKey;
-      if (!ExclusiveStartKey) break;
-      starts.push(ExclusiveStartKey);
+    for await (const out of paginateQuery(
+      { client: this.db, pageSize: size },
+      this.serialsBefore(product, versionKey, true),
+    )) {
+      addQueryCost(cost, out);
+      if (out.LastEvaluatedKey) starts.push(out.LastEvaluatedKey);
     }
     return starts;
   }
@@ -118,8 +129,14 @@ export class ReleaseStore {
     size: number,
     cost?: ReadCost,
   ): Promise<RegisteredSerial[]> {
-    const out = await this.db.send(this.pageQuery(product, versionKey, size, start ?? undefined, false));
-    count(out, cost);
+    const out = await this.db.send(
+      new QueryCommand({
+        ...this.serialsBefore(product, versionKey, false),
+        Limit: size,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    addQueryCost(cost, out);
     return (out.Items ?? []) as RegisteredSerial[];
   }
 
@@ -135,40 +152,25 @@ export class ReleaseStore {
   }
 
   /** Records a decision once: false when it was already recorded (a re-run decides nothing again). */
-  async recordDecision(decision: UpgradeDecision, versionKey: string): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.upgradeDecision(decision.serialNumber, decision.product, versionKey),
-            type: 'UpgradeDecision',
-            ...decision,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+  recordDecision(decision: UpgradeDecision, versionKey: string): Promise<boolean> {
+    return written(this.db.send(new PutCommand(this.decisionPut(decision, versionKey))));
   }
 
-  async getDecision(
-    serialNumber: string,
-    product: string,
-    versionKey: string,
-  ): Promise<UpgradeDecision | null> {
-    const out = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.upgradeDecision(serialNumber, product, versionKey),
-      }),
-    );
-    if (!out.Item) return null;
-    const { PK, SK, type, ...decision } = out.Item;
-    return decision as UpgradeDecision;
+  /** A decision's record, put once. */
+  private decisionPut(decision: UpgradeDecision, versionKey: string) {
+    return {
+      TableName: this.tableName,
+      Item: {
+        ...keys.upgradeDecision(decision.serialNumber, decision.product, versionKey),
+        type: 'UpgradeDecision',
+        ...decision,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    };
+  }
+
+  getDecision(serialNumber: string, product: string, versionKey: string): Promise<UpgradeDecision | null> {
+    return getRecord(this.db, this.tableName, keys.upgradeDecision(serialNumber, product, versionKey));
   }
 
   /**
@@ -207,21 +209,21 @@ export class ReleaseStore {
     start: PageStart,
   ): Promise<{ noticeIds: string[]; next: PageStart }> {
     const { indexName, partitionKey, sortKey } = TABLE_DESIGN.indexes.dueByDate;
-    const out: QueryCommandOutput = await this.db.send(
+    const out = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: indexName,
         KeyConditionExpression: `${partitionKey} = :due AND begins_with(${sortKey}, :prefix)`,
-        ExpressionAttributeValues: { ':due': `DUE#${gaDate}#${shard}`, ':prefix': `UPGRADE#${runKey}#` },
+        ExpressionAttributeValues: {
+          ':due': keys.dueShard(gaDate, shard),
+          ':prefix': keys.dueSortKey('UPGRADE', `${runKey}#`),
+        },
         ProjectionExpression: 'PK',
         Limit: 500,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
-    return {
-      noticeIds: (out.Items ?? []).map((i) => String(i.PK).slice('NOTICE#'.length)),
-      next: out.LastEvaluatedKey ?? null,
-    };
+    return { noticeIds: (out.Items ?? []).map(keys.noticeIdOf), next: out.LastEvaluatedKey ?? null };
   }
 
   /**
@@ -239,17 +241,7 @@ export class ReleaseStore {
     notices: ReadonlyArray<{ notice: Notice; line: string }>,
     due?: { gaDate: string; runKey: string },
   ): Promise<{ recorded: boolean; owed: string[] }> {
-    const put: TransactItem = {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...keys.upgradeDecision(decision.serialNumber, decision.product, versionKey),
-          type: 'UpgradeDecision',
-          ...decision,
-        },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-    };
+    const put: TransactItem = { Put: this.decisionPut(decision, versionKey) };
     // A transaction holds at most 100 items: the decision and its first 99 notices together.
     const first = await this.transactOwing(put, notices.slice(0, 99), due);
     if (!first.recorded) return { recorded: false, owed: [] };
@@ -266,9 +258,7 @@ export class ReleaseStore {
       consistentRead: true,
       projection: 'PK, notice',
     });
-    return items
-      .filter((i) => (i.notice as Notice | undefined)?.status === 'PENDING')
-      .map((i) => String(i.PK).slice('NOTICE#'.length));
+    return items.filter((i) => (i.notice as Notice | undefined)?.status === 'PENDING').map(keys.noticeIdOf);
   }
 
   /**
@@ -289,9 +279,8 @@ export class ReleaseStore {
         await this.db.send(new TransactWriteCommand({ TransactItems: items }));
         return { recorded: true, owed: left.map((n) => n.notice.id) };
       } catch (error) {
-        const e = error as { name?: string; CancellationReasons?: Array<{ Code?: string }> };
-        if (e.name !== 'TransactionCanceledException' || attempt >= 6) throw error;
-        const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+        const codes = cancellationCodes(error);
+        if (!codes || attempt >= 6) throw error;
         if (head && codes[0] === 'ConditionalCheckFailed') return { recorded: false, owed: [] };
         const told = new Set(
           codes
@@ -299,7 +288,7 @@ export class ReleaseStore {
             .flatMap((code, i) => (code === 'ConditionalCheckFailed' ? [left[i]!.notice.id] : [])),
         );
         left = left.filter((n) => !told.has(n.notice.id));
-        if (told.size === 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt * Math.random()));
+        if (told.size === 0) await backoff(attempt, 20);
       }
     }
   }
@@ -328,37 +317,21 @@ export class ReleaseStore {
     };
   }
 
-  private pageQuery(
-    product: string,
-    versionKey: string,
-    size: number,
-    start: Record<string, unknown> | undefined,
-    keysOnly: boolean,
-  ) {
+  /** Serials on versions before `versionKey` (they sort by version key): none on or after it. */
+  private serialsBefore(product: string, versionKey: string, keysOnly: boolean): QueryCommandInput {
     const { indexName, partitionKey, sortKey } = TABLE_DESIGN.indexes.byProduct;
-    return new QueryCommand({
+    return {
       TableName: this.tableName,
       IndexName: indexName,
-      // Serials sort by version key: every serial before the release, and none on or after it.
       KeyConditionExpression: `${partitionKey} = :product AND ${sortKey} < :release`,
-      ExpressionAttributeValues: { ':product': `PRODUCT#${product}`, ':release': `V#${versionKey}` },
-      Limit: size,
+      ExpressionAttributeValues: {
+        ':product': keys.productIndexPartition(product),
+        ':release': keys.versionIndexKey(versionKey),
+      },
       ReturnConsumedCapacity: 'TOTAL',
       ...(keysOnly ? { ProjectionExpression: 'PK, SK, GSI1PK, GSI1SK' } : {}),
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    });
+    };
   }
-}
-
-function count(out: QueryCommandOutput, cost?: ReadCost) {
-  if (!cost) return;
-  cost.readUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
-  cost.itemsRead += out.Items?.length ?? 0;
-}
-
-function stripRelease(item: Record<string, unknown>): Release {
-  const { PK, SK, type, GSI2PK, GSI2SK, GSI3PK, GSI3SK, ...rest } = item;
-  return rest as unknown as Release;
 }
 
 /** Releases whose GA day is among `days` and not yet decided, from the due-date index. */
@@ -368,6 +341,6 @@ export async function dueReleases(
   days: string[],
 ): Promise<Release[]> {
   return (await dueItems(db, tableName, days, 'RELEASE'))
-    .map(stripRelease)
+    .map((i) => strip<Release>(i))
     .filter((r) => r.status === 'SCHEDULED');
 }

@@ -10,17 +10,23 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
-  type QueryCommandOutput,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Notice } from '../core/notices.ts';
-import type { RegisteredCertificate } from '../core/registration.ts';
-import { DIGEST_PAGE_BYTES, type DueReminder, lineBytes, type ReminderLine } from '../core/reminders.ts';
+import type { ContactOnRecord } from '../core/recipients.ts';
+import type { RegisteredCertificate, Roster } from '../core/registration.ts';
+import {
+  DIGEST_PAGE_BYTES,
+  type DueReminder,
+  lineBytes,
+  type ReminderDigestLine,
+} from '../core/reminders.ts';
+import { backoff } from '../shared/backoff.ts';
 import type { ReadCost } from './batch-get.ts';
-import { RegistrationStore, type TransactItem } from './registrations.ts';
-import { keys, TABLE_DESIGN } from './table-design.ts';
+import { dueInShard } from './due-index.ts';
+import { cancellationCodes, type TransactItem } from './items.ts';
+import { RegistrationStore } from './registrations.ts';
+import { keys } from './table-design.ts';
 
 /** DynamoDB allows 100 actions in a transaction; the ledger and the certificate take two. */
 const MAX_DIGESTS_PER_TRANSACTION = 98;
@@ -30,14 +36,9 @@ const MAX_PAGES = 1000;
 export type { ReadCost };
 
 /** One recipient's line for a certificate, on a page of that recipient's digest. */
-export interface DigestEntry {
-  /** The recipient's address, lower-cased. */
-  recipient: string;
-  /** The digest's id on a page: the caller moves `page` on when a page is full or sent. */
-  digestId: (page: number) => string;
+export interface DigestEntry extends ReminderDigestLine {
+  /** The page it goes on: moved on when a page is full or sent. */
   page: number;
-  notice: (page: number) => Notice;
-  line: ReminderLine;
 }
 
 export type ClaimOutcome =
@@ -70,14 +71,47 @@ export class ReminderStore {
     this.registrations = new RegistrationStore(db, tableName);
   }
 
+  /**
+   * The contacts of the certificate holding a certificate's roster (itself, or the original
+   * of a renewal), as the roster knows them; entries of rosters written before they carried
+   * names and languages are completed from the contact records. `rosters` keeps a run's reads.
+   */
+  async contactsOf(
+    certificate: RegisteredCertificate,
+    rosters: Map<string, Roster>,
+    cost: ReadCost,
+  ): Promise<ContactOnRecord[]> {
+    const holder = certificate.contactsCertificate;
+    let roster = holder === certificate.certificateNumber ? certificate.roster : undefined;
+    roster ??= rosters.get(holder);
+    if (!roster) {
+      roster = (await this.registrations.getCertificate(holder))?.roster ?? {};
+      cost.itemsRead++;
+      rosters.set(holder, roster);
+    }
+    const entries = Object.entries(roster);
+    const missing = entries.filter(([, e]) => !e.to || !e.name || !e.language).map(([id]) => id);
+    const records = new Map(
+      missing.length ? (await this.registrations.getContacts(missing)).map((c) => [c.contactId, c]) : [],
+    );
+    cost.itemsRead += missing.length;
+    return entries.map(([id, e]) => ({
+      to: e.to ?? records.get(id)?.email,
+      name: e.name ?? records.get(id)?.name,
+      language: e.language ?? records.get(id)?.language,
+    }));
+  }
+
   /** Certificates whose next reminder falls on `day`, in one shard of the index, page by page. */
   dueOn(day: string, shard: number, cost: ReadCost): AsyncGenerator<RegisteredCertificate[]> {
-    return this.dayItems<RegisteredCertificate>(day, shard, 'REMINDER#', cost);
+    return dueInShard(this.db, this.tableName, { day, shard, kind: 'REMINDER' }, cost) as AsyncGenerator<
+      RegisteredCertificate[]
+    >;
   }
 
   /** Ledger entries of `day` claimed but not yet sent to every recipient (a crashed or retried attempt). */
   async *openClaims(day: string, shard: number, cost: ReadCost): AsyncGenerator<OpenClaim[]> {
-    for await (const page of this.dayItems<Record<string, unknown>>(day, shard, 'CLAIMED#', cost))
+    for await (const page of dueInShard(this.db, this.tableName, { day, shard, kind: 'CLAIMED' }, cost))
       yield page.map((i) => ({
         certificateNumber: String(i.certificateNumber),
         termEnd: String(i.termEnd),
@@ -86,32 +120,6 @@ export class ReminderStore {
         pendingDigests: i.pendingDigests instanceof Set ? [...(i.pendingDigests as Set<string>)].sort() : [],
         unplaced: Number(i.unplaced ?? 0),
       }));
-  }
-
-  private async *dayItems<T>(
-    day: string,
-    shard: number,
-    prefix: string,
-    cost: ReadCost,
-  ): AsyncGenerator<T[]> {
-    const { indexName, partitionKey, sortKey } = TABLE_DESIGN.indexes.dueByDate;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const out: QueryCommandOutput = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: indexName,
-          KeyConditionExpression: `${partitionKey} = :due AND begins_with(${sortKey}, :kind)`,
-          ExpressionAttributeValues: { ':due': `DUE#${day}#${shard}`, ':kind': prefix },
-          ReturnConsumedCapacity: 'TOTAL',
-          ExclusiveStartKey,
-        }),
-      );
-      cost.readUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
-      cost.itemsRead += out.ScannedCount ?? 0;
-      ExclusiveStartKey = out.LastEvaluatedKey;
-      yield (out.Items ?? []) as T[];
-    } while (ExclusiveStartKey);
   }
 
   /**
@@ -172,7 +180,7 @@ export class ReminderStore {
         const other = reasons.filter((r) => r !== 'None' && r !== 'ConditionalCheckFailed');
         // Shards running side by side write the same recipient's digest: a conflict passes.
         if (other.length && other.every((r) => PASSING.has(r)) && attempt < 8) {
-          await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
+          await backoff(attempt, 50);
           continue;
         }
         if (other.length || full.length === 0 || attempt > MAX_PAGES)
@@ -309,10 +317,3 @@ export class ReminderStore {
 }
 
 const PASSING = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
-
-/** The per-item codes of a cancelled transaction, or null when the error is something else. */
-function cancellationCodes(error: unknown): string[] | null {
-  const e = error as { name?: string; CancellationReasons?: Array<{ Code?: string }> };
-  if (e.name !== 'TransactionCanceledException') return null;
-  return (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-}

@@ -10,8 +10,8 @@ import {
   type SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import { WORKFLOWS, type WorkflowName } from '../catalog.ts';
-import { requireEnv } from '../shared/env.ts';
+import type { WorkflowName } from '../catalog.ts';
+import { config } from '../shared/config.ts';
 
 export interface OneTimeJob {
   /** Deterministic, ≤ 64 characters of [0-9a-zA-Z-_.]. */
@@ -30,10 +30,8 @@ export interface SchedulerConfig {
 }
 
 export const schedulerConfigFromEnv = (): SchedulerConfig => ({
-  groupName: requireEnv('SCHEDULE_GROUP_NAME'),
-  roleArn: requireEnv('SCHEDULER_ROLE_ARN'),
-  deadLetterArn: requireEnv('SCHEDULER_DEAD_LETTER_ARN'),
-  stateMachineArn: (workflow) => requireEnv(WORKFLOWS[workflow].arnVariable),
+  ...config.schedules(),
+  stateMachineArn: (workflow) => config.workflowArn(workflow),
 });
 
 export class OneTimeSchedules {

@@ -29,6 +29,9 @@ export const TABLE_DESIGN = {
 /** Shards of one day's due work, so a heavy day spreads over several index partitions. */
 export const DUE_SHARDS = 4;
 
+/** Every shard of a day's due work: what a daily run fans out over. */
+export const dueShards = (): number[] => Array.from({ length: DUE_SHARDS }, (_, i) => i);
+
 /** Shards of the pending-notice index: notices are written at registration rate. */
 export const PENDING_NOTICE_SHARDS = 4;
 
@@ -49,18 +52,44 @@ export function shardOf(id: string, shards = DUE_SHARDS): number {
   return hash % shards;
 }
 
+/** What a DueByDate entry is due for: a reminder (claimed, until sent), a milestone, a GA run, its upgrade notices. */
+export type DueKind = 'REMINDER' | 'CLAIMED' | 'MILESTONE' | 'RELEASE' | 'UPGRADE';
+
+/** A key, or (sort key cut short) the prefix of the keys a Query reads. */
+export interface ItemKey {
+  PK: string;
+  SK: string;
+}
+
+const certificatePartition = (certificateNumber: string) => `CERT#${certificateNumber}`;
+const productPartition = (product: string) => `PRODUCT#${product}`;
+const majorSortKey = (major: number) => `MAJOR#${pad(major, 4)}`;
+const noticePrefix = 'NOTICE#';
+/** The DueByDate partition of one shard of a day. */
+const dueShard = (day: string, shard: number) => `DUE#${day}#${shard}`;
+/** A DueByDate sort key; with part of an id (or none), the prefix of the entries it starts. */
+const dueSortKey = (kind: DueKind, id = '') => `${kind}#${id}`;
+/** A ByProduct sort key of a version (or of the start of version keys, e.g. a major's). */
+const versionIndexKey = (versionKey: string) => `V#${versionKey}`;
+
 export const keys = {
   /** Certificate (the contract): registration, tier, term, contact roster, next reminder. */
-  certificate: (certificateNumber: string) => ({ PK: `CERT#${certificateNumber}`, SK: 'CERTIFICATE' }),
+  certificate: (certificateNumber: string) => ({
+    PK: certificatePartition(certificateNumber),
+    SK: 'CERTIFICATE',
+  }),
   /** Audit events of a certificate, in time order. */
   audit: (certificateNumber: string, at: string, requestId: string) => ({
-    PK: `CERT#${certificateNumber}`,
+    PK: certificatePartition(certificateNumber),
     SK: `AUDIT#${at}#${requestId}`,
   }),
-  auditPrefix: 'AUDIT#',
+  audits: (certificateNumber: string): ItemKey => ({
+    PK: certificatePartition(certificateNumber),
+    SK: 'AUDIT#',
+  }),
   /** Renewal reminder ledger: one entry per (certificate, term end, offset), claimed before sending. */
   reminder: (certificateNumber: string, termEnd: string, offset: number) => ({
-    PK: `CERT#${certificateNumber}`,
+    PK: certificatePartition(certificateNumber),
     SK: `REMINDER#${termEnd}#${offset}`,
   }),
   /** A Contact ID: its own item, so a conditional put makes it unique and never reused. */
@@ -74,23 +103,34 @@ export const keys = {
   }),
   /** A release (version and GA date) of a product. */
   release: (product: string, versionKey: string) => ({
-    PK: `PRODUCT#${product}`,
+    PK: productPartition(product),
     SK: `RELEASE#${versionKey}`,
   }),
+  releases: (product: string): ItemKey => ({ PK: productPartition(product), SK: 'RELEASE#' }),
   /** A major version's lifecycle: milestones and phase. History entries sort after it. */
-  lifecycle: (product: string, major: number) => ({ PK: `PRODUCT#${product}`, SK: `MAJOR#${pad(major, 4)}` }),
+  lifecycle: (product: string, major: number) => ({ PK: productPartition(product), SK: majorSortKey(major) }),
+  /** Every major's lifecycle of a product, and their history entries between them. */
+  majors: (product: string): ItemKey => ({ PK: productPartition(product), SK: 'MAJOR#' }),
   lifecycleEvent: (product: string, major: number, at: string) => ({
-    PK: `PRODUCT#${product}`,
-    SK: `MAJOR#${pad(major, 4)}#EVENT#${at}`,
+    PK: productPartition(product),
+    SK: `${majorSortKey(major)}#EVENT#${at}`,
+  }),
+  lifecycleEvents: (product: string, major: number): ItemKey => ({
+    PK: productPartition(product),
+    SK: `${majorSortKey(major)}#EVENT#`,
   }),
   /** A notice sent (reminder digest, upgrade, lifecycle): once per deterministic notice id. */
-  notice: (noticeId: string) => ({ PK: `NOTICE#${noticeId}`, SK: 'NOTICE' }),
+  notice: (noticeId: string) => ({ PK: `${noticePrefix}${noticeId}`, SK: 'NOTICE' }),
+  /** The id of the notice an item of its own holds, from its key. */
+  noticeIdOf: (item: Record<string, unknown>) => String(item.PK).slice(noticePrefix.length),
 
   /** ByProduct index entries, on serial items. */
   productIndex: (product: string, versionKey: string, serialNumber: string) => ({
-    GSI1PK: `PRODUCT#${product}`,
-    GSI1SK: `V#${versionKey}#${serialNumber}`,
+    GSI1PK: productPartition(product),
+    GSI1SK: `${versionIndexKey(versionKey)}#${serialNumber}`,
   }),
+  productIndexPartition: productPartition,
+  versionIndexKey,
   /**
    * PendingNotices index entries, on whichever item holds a PENDING notice; removed when
    * it is SENT or UNDELIVERABLE. `since` (ISO time) lets the re-driver take only notices
@@ -100,14 +140,17 @@ export const keys = {
     GSI3PK: `PENDING#${shardOf(noticeId, PENDING_NOTICE_SHARDS)}`,
     GSI3SK: `${since}#${noticeId}`,
   }),
+  /** What a PendingNotices sort key says: since when, and which notice. */
+  pendingNoticeOf: (sortKey: string) => {
+    const cut = sortKey.indexOf('#');
+    return { since: sortKey.slice(0, cut), noticeId: sortKey.slice(cut + 1) };
+  },
   pendingNoticeShard: (shard: number) => `PENDING#${shard}`,
   /** DueByDate index entries: `kind` keeps reminders, milestones, GA runs and their upgrade notices apart within a day. */
-  dueIndex: (
-    day: string,
-    kind: 'REMINDER' | 'CLAIMED' | 'MILESTONE' | 'RELEASE' | 'UPGRADE',
-    id: string,
-  ) => ({
-    GSI2PK: `DUE#${day}#${shardOf(id)}`,
-    GSI2SK: `${kind}#${id}`,
+  dueIndex: (day: string, kind: DueKind, id: string) => ({
+    GSI2PK: dueShard(day, shardOf(id)),
+    GSI2SK: dueSortKey(kind, id),
   }),
+  dueShard,
+  dueSortKey,
 } as const;

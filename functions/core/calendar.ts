@@ -1,7 +1,8 @@
 /** Calendar arithmetic on YYYY-MM-DD dates, in UTC, so rules never depend on the host's zone. */
 
-export function dayOf(instant: Date): string {
-  return instant.toISOString().slice(0, 10);
+/** The UTC day (YYYY-MM-DD) of an instant, or of an ISO time or day written as text. */
+export function dayOf(instant: Date | string): string {
+  return (typeof instant === 'string' ? new Date(instant) : instant).toISOString().slice(0, 10);
 }
 
 export function addDays(date: string, days: number): string {

@@ -20,6 +20,7 @@ import {
   Text,
   type Tier,
 } from './identifiers.ts';
+import { contactIdIssuedNotice, type Notice } from './notices.ts';
 import {
   type Contact,
   MAX_PRODUCTS_PER_CERTIFICATE,
@@ -31,6 +32,7 @@ import {
 
 export type { Roster, RosterEntry } from './registration.ts';
 
+import { dayOf } from './calendar.ts';
 import { OFFERINGS } from './tiers.ts';
 import * as z from './zod.ts';
 
@@ -204,7 +206,7 @@ export function decideAddContact(
     throw new Conflict(
       `${request.contact.email} is already a contact on certificate ${context.roster.certificateNumber} (Contact ID ${existing[0]}) for other products; replace that contact to change them`,
     );
-  const today = options.now.toISOString().slice(0, 10);
+  const today = dayOf(options.now);
   checkContactLimits(context, context.roster.entries, serialNumbers, today);
   const contact = newContact(
     request.contact,
@@ -322,4 +324,16 @@ export const RESEND_WINDOW_MINUTES = 10;
 export function resendWindow(now: Date): string {
   const minutes = Math.floor(now.getTime() / 60_000 / RESEND_WINDOW_MINUTES) * RESEND_WINDOW_MINUTES;
   return new Date(minutes * 60_000).toISOString().slice(0, 16).replace(/[-:]/g, '');
+}
+
+/** The primary contact's Contact ID email again, on request: one per resend window. */
+export function contactIdResentNotice(
+  contact: Contact,
+  certificate: RegisteredCertificate,
+  receivedAt: string,
+): Notice {
+  return {
+    ...contactIdIssuedNotice(contact, certificate, receivedAt),
+    id: `resend-${contact.contactId}-${resendWindow(new Date(receivedAt))}`,
+  };
 }

@@ -3,6 +3,7 @@
  * terms. A renewal adds a term; a lapse is a gap between terms. A term is active
  * from its start date to its end date, both inclusive.
  */
+import { addDays } from './calendar.ts';
 import type { Tier } from './identifiers.ts';
 
 export interface CoverageTerm {
@@ -64,10 +65,5 @@ export function summarizeCoverage(terms: readonly CoverageTerm[], day: string): 
   };
 }
 
-const dayBefore = (d: string) => shift(d, -1);
-const dayAfter = (d: string) => shift(d, 1);
-function shift(d: string, n: number): string {
-  const x = new Date(`${d}T00:00:00Z`);
-  x.setUTCDate(x.getUTCDate() + n);
-  return x.toISOString().slice(0, 10);
-}
+const dayBefore = (d: string) => addDays(d, -1);
+const dayAfter = (d: string) => addDays(d, 1);

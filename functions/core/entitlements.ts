@@ -6,23 +6,15 @@
  */
 import { type CoverageTerm, summarizeCoverage, termInForce } from './coverage.ts';
 import type { Tier } from './identifiers.ts';
+import { type PhaseAnswer, type SupportPhase, supportPhaseOn } from './lifecycle.ts';
 import type { Contact, RegisteredSerial } from './registration.ts';
 import { OFFERINGS, type Offering } from './tiers.ts';
 
-export type SupportPhase = 'STANDARD' | 'PARTIAL' | 'NONE';
-
-/** A version's support phase on a day, and why (from its major's lifecycle). */
-export interface PhaseAnswer {
-  supportPhase: SupportPhase;
-  reason: string;
-}
 export type PhaseOf = (product: string, version: string) => PhaseAnswer;
 
 /** Until a product manager schedules end of life, a version has standard support. */
-export const standardUnlessScheduled: PhaseOf = (product, version) => ({
-  supportPhase: 'STANDARD',
-  reason: `${product} ${version}: no end of life is scheduled, so it has standard support.`,
-});
+export const standardUnlessScheduled: PhaseOf = (product, version) =>
+  supportPhaseOn(null, product, version, '');
 
 export interface EntitledProduct {
   serialNumber: string;

@@ -1,13 +1,29 @@
 /**
  * Lifecycle notices (DOMAIN.md: customers with registered serials on the version are told
- * when a milestone is scheduled and when it passes): one per contact, major, event.
+ * when a milestone is scheduled and when it passes): one per address, major, event. The
+ * policy does not apply to a legacy major (end of life before it started): nobody is told.
  */
-import type { MajorLifecycle, Phase } from './lifecycle.ts';
+import type { MajorLifecycle, MilestonePhase } from './lifecycle.ts';
 import { slug } from './lifecycle.ts';
 import { addressHash, type Notice } from './notices.ts';
-import type { ReminderRecipient } from './reminders.ts';
+import { type ContactOnRecord, type Recipient, recipientsOf } from './recipients.ts';
 
-export type LifecycleNoticeEvent = 'SCHEDULED' | Exclude<Phase, 'GA'>;
+export type LifecycleNoticeEvent = 'SCHEDULED' | MilestonePhase;
+
+/** A legacy major keeps its contract's terms: its milestones send no notices. */
+export const sendsLifecycleNotices = (lifecycle: Pick<MajorLifecycle, 'legacy'>): boolean =>
+  !lifecycle.legacy;
+
+/** Who is told of a lifecycle event, and with which notice: each address among the contacts of serials on the major. */
+export function lifecycleNotices(
+  lifecycle: MajorLifecycle,
+  event: LifecycleNoticeEvent,
+  contacts: Iterable<ContactOnRecord>,
+  at: string,
+): Notice[] {
+  if (!sendsLifecycleNotices(lifecycle)) return [];
+  return recipientsOf(contacts).map((recipient) => lifecycleNotice(lifecycle, event, recipient, at));
+}
 
 const TEMPLATES: Record<LifecycleNoticeEvent, string> = {
   SCHEDULED: 'LifecycleScheduled',
@@ -19,7 +35,7 @@ const TEMPLATES: Record<LifecycleNoticeEvent, string> = {
 export function lifecycleNotice(
   lifecycle: MajorLifecycle,
   event: LifecycleNoticeEvent,
-  recipient: ReminderRecipient,
+  recipient: Recipient,
   at: string,
 ): Notice {
   // A schedule notice is per revision (each change is news); a milestone passes once.

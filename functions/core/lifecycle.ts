@@ -5,8 +5,11 @@
  * Versions that entered end of life before 6 November 2006 keep their contract's terms.
  */
 import { createHash } from 'node:crypto';
-import { Conflict, RuleViolation } from './errors.ts';
+import { dayOf } from './calendar.ts';
+import { Conflict, NotFound, RuleViolation } from './errors.ts';
 import { IsoDate } from './identifiers.ts';
+import type { LifecycleNoticeEvent } from './lifecycle-notices.ts';
+import { type NamedRun, type ScheduledRun, scheduledOn } from './runs.ts';
 import * as z from './zod.ts';
 
 export const POLICY_START = '2006-11-06';
@@ -14,11 +17,21 @@ export const POLICY_START = '2006-11-06';
 export const PHASES = ['GA', 'EOL', 'PARTIAL_SUPPORT', 'END_OF_SUPPORT'] as const;
 export type Phase = (typeof PHASES)[number];
 export type Milestone = 'eolDate' | 'partialSupportDate' | 'endOfSupportDate';
-export const MILESTONES: ReadonlyArray<{ milestone: Milestone; phase: Phase }> = [
+/** A phase a milestone moves a major into. */
+export type MilestonePhase = Exclude<Phase, 'GA'>;
+export const MILESTONES: ReadonlyArray<{ milestone: Milestone; phase: MilestonePhase }> = [
   { milestone: 'eolDate', phase: 'EOL' },
   { milestone: 'partialSupportDate', phase: 'PARTIAL_SUPPORT' },
   { milestone: 'endOfSupportDate', phase: 'END_OF_SUPPORT' },
 ];
+
+/** The milestone whose date moves a major into `phase`. */
+export const milestoneOf = (phase: MilestonePhase): Milestone =>
+  MILESTONES.find((m) => m.phase === phase)!.milestone;
+
+/** The next milestone a major in `phase` has to pass, or null once it reached end of support. */
+export const nextMilestone = (phase: Phase) =>
+  MILESTONES.find((m) => phaseRank(m.phase) > phaseRank(phase)) ?? null;
 
 export const LifecycleRequest = z.strictObject({
   eolDate: IsoDate,
@@ -59,7 +72,7 @@ export function decideSchedule(
   /** The major's general availability (its earliest announced release), when known. */
   gaDate?: string,
 ): MajorLifecycle {
-  const today = now.toISOString().slice(0, 10);
+  const today = dayOf(now);
   const errors = [];
   if (gaDate && request.eolDate < gaDate)
     errors.push({
@@ -103,7 +116,14 @@ export function decideSchedule(
   };
 }
 
+/** What support a version gets: standard, partial (known fixes only), or none (end of support). */
 export type SupportPhase = 'STANDARD' | 'PARTIAL' | 'NONE';
+
+/** A version's support phase on a day, and why (from its major's lifecycle). */
+export interface PhaseAnswer {
+  supportPhase: SupportPhase;
+  reason: string;
+}
 
 /** What a version's lifecycle means for a support call on `day`, and why. */
 export function supportPhaseOn(
@@ -111,7 +131,7 @@ export function supportPhaseOn(
   product: string,
   version: string,
   day: string,
-): { supportPhase: SupportPhase; reason: string } {
+): PhaseAnswer {
   if (!lifecycle)
     return {
       supportPhase: 'STANDARD',
@@ -172,15 +192,91 @@ const SLUG_HASH = 16;
 export const milestoneExecutionName = (
   product: string,
   major: number,
-  phase: Phase,
+  phase: MilestonePhase,
   date: string,
   /** A later day's retry by the reconciler, when the run of the milestone's own name did not finish. */
   attempt?: string,
 ) => `lc-${slug(product)}-${major}-${phase}-${date}${attempt ? `-${attempt}` : ''}`;
 
-export const milestoneScheduleName = (product: string, major: number, phase: Phase) =>
+export const milestoneScheduleName = (product: string, major: number, phase: MilestonePhase) =>
   `lifecycle-${slug(product)}-${major}-${phase}`;
 
 /** The run that tells customers of a (re)scheduled lifecycle: one per revision. */
 export const scheduledNoticeRunName = (product: string, major: number, revision: number) =>
   `lc-${slug(product)}-${major}-r${revision}`;
+
+/** What a lifecycle-transition run is told: a milestone due on its date, or a schedule's revision to tell. */
+export type LifecycleEventInput = {
+  product: string;
+  major: number;
+  event: LifecycleNoticeEvent;
+  /** A milestone's date as scheduled: a run for a date since moved is stale. */
+  date?: string;
+  revision?: number;
+};
+
+/** The run that applies a milestone on its date, whether its schedule or the reconciler starts it. */
+export const milestoneRun = (
+  product: string,
+  major: number,
+  phase: MilestonePhase,
+  date: string,
+  attempt?: string,
+): NamedRun<LifecycleEventInput> => ({
+  name: milestoneExecutionName(product, major, phase, date, attempt),
+  input: { product, major, event: phase, date },
+});
+
+/** The run that tells customers of a (re)scheduled lifecycle: one per revision. */
+export const scheduledNoticeRun = ({
+  product,
+  major,
+  revision,
+}: Pick<MajorLifecycle, 'product' | 'major' | 'revision'>): NamedRun<LifecycleEventInput> => ({
+  name: scheduledNoticeRunName(product, major, revision),
+  input: { product, major, event: 'SCHEDULED', revision },
+});
+
+/** One one-time schedule per milestone still to come on `today`; one passed is in the phase stored. */
+export function milestoneSchedules(
+  lifecycle: MajorLifecycle,
+  today: string,
+): ScheduledRun<LifecycleEventInput>[] {
+  const { product, major } = lifecycle;
+  return MILESTONES.filter(({ milestone }) => lifecycle[milestone] > today).map(({ milestone, phase }) =>
+    scheduledOn(
+      milestoneScheduleName(product, major, phase),
+      lifecycle[milestone],
+      milestoneRun(product, major, phase, lifecycle[milestone]),
+    ),
+  );
+}
+
+/**
+ * Why a lifecycle-transition run changes nothing, or null when it is current: a schedule
+ * revision since superseded, or a milestone since moved to another date.
+ */
+export function staleLifecycleEvent(lifecycle: MajorLifecycle, input: LifecycleEventInput): string | null {
+  if (input.event === 'SCHEDULED')
+    return input.revision !== undefined && input.revision !== lifecycle.revision
+      ? `revision ${input.revision} was superseded by ${lifecycle.revision}`
+      : null;
+  const milestone = milestoneOf(input.event);
+  return lifecycle[milestone] !== input.date
+    ? `${milestone} is now ${lifecycle[milestone]}, not ${input.date}`
+    : null;
+}
+
+/**
+ * Product managers schedule and announce for what customers run: the first schedule of a
+ * major, or the first announcement of a release, needs a registered serial of it (else 404:
+ * nobody to tell, most likely a misspelt product). One stored stays changeable.
+ */
+export function requireRegisteredSerials(subject: { product: string; major?: number }, registered: boolean) {
+  if (registered) return;
+  throw new NotFound(
+    subject.major === undefined
+      ? `no serial of ${subject.product} is registered: an unknown product`
+      : `no serial of ${subject.product} ${subject.major} is registered: nobody to tell, nothing to schedule`,
+  );
+}

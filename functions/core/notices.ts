@@ -5,11 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Language } from './identifiers.ts';
+import { addressKey } from './recipients.ts';
 import type { Contact, RegisteredCertificate } from './registration.ts';
 
 /** An address in a notice id: stable whatever its case, and not readable in names and logs. */
 export const addressHash = (address: string, length: number): string =>
-  createHash('sha256').update(address.toLowerCase()).digest('hex').slice(0, length);
+  createHash('sha256').update(addressKey(address)).digest('hex').slice(0, length);
 
 export type NoticeKind = 'CONTACT_ID_ISSUED' | 'RENEWAL_REMINDER' | 'LIFECYCLE' | 'UPGRADE';
 
@@ -28,13 +29,16 @@ export interface Notice {
   failure?: string;
 }
 
+/** A contact's Contact ID email: one per Contact ID, delivered by a run of the same name. */
+export const contactIdNoticeId = (contactId: string): string => `contact-id-${contactId}`;
+
 export function contactIdIssuedNotice(
   contact: Contact,
   certificate: RegisteredCertificate,
   at: string,
 ): Notice {
   return {
-    id: `contact-id-${contact.contactId}`,
+    id: contactIdNoticeId(contact.contactId),
     kind: 'CONTACT_ID_ISSUED',
     template: 'ContactIdIssued',
     to: contact.email,

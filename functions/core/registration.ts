@@ -7,6 +7,7 @@
  * This module is the "decide" part: pure, time passed in.
  */
 import { createHash } from 'node:crypto';
+import { dayOf, daysBetween } from './calendar.ts';
 import type { CoverageTerm } from './coverage.ts';
 import { Conflict, RuleViolation } from './errors.ts';
 import {
@@ -39,7 +40,7 @@ export const Term = z.strictObject({ start: IsoDate, end: IsoDate }).check(
     error: 'the term ends before it starts',
     path: ['end'],
   }),
-  z.refine((t) => !datesValid(t) || Date.parse(t.end) - Date.parse(t.start) <= MAX_TERM_DAYS * 86_400_000, {
+  z.refine((t) => !datesValid(t) || daysBetween(t.start, t.end) <= MAX_TERM_DAYS, {
     error: `a term lasts at most ${MAX_TERM_DAYS} days`,
     path: ['end'],
   }),
@@ -251,7 +252,7 @@ export function decideRegistration(
     );
 
   const registeredAt = options.now.toISOString();
-  const today = registeredAt.slice(0, 10);
+  const today = dayOf(registeredAt);
   const contactsCertificate = roots[0] ?? certificateNumber;
   const isRenewal = roots.length === 1;
   const primaryContactId = isRenewal

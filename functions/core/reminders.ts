@@ -7,6 +7,7 @@
 import { addDays } from './calendar.ts';
 import type { Language, Tier } from './identifiers.ts';
 import { addressHash, type Notice } from './notices.ts';
+import { addressKey, type ContactOnRecord, type Recipient, recipientsOf } from './recipients.ts';
 
 export const DEFAULT_REMINDER_OFFSETS: readonly number[] = [90, 60, 30, 7, 0, -30];
 
@@ -36,13 +37,6 @@ export function nextReminder(termEnd: string, offsets: readonly number[], today:
 /** The reminder that follows the one due on `day`, or null: the certificate then leaves the due index. */
 export function reminderAfter(termEnd: string, offsets: readonly number[], day: string): DueReminder | null {
   return nextReminder(termEnd, offsets, addDays(day, 1));
-}
-
-/** Whom a reminder goes to: the active contacts of the certificate that holds its roster. */
-export interface ReminderRecipient {
-  to: string;
-  name: string;
-  language: Language;
 }
 
 /**
@@ -130,7 +124,7 @@ export function reminderWhen(offset: number, termEnd: string, language: Language
 /** A recipient's digest of the day (one page of it): its lines gather on the item as the run claims. */
 export function reminderDigestNotice(
   id: string,
-  recipient: ReminderRecipient,
+  recipient: Recipient,
   day: string,
   renewUrl: string,
   at: Date,
@@ -145,4 +139,35 @@ export function reminderDigestNotice(
     status: 'PENDING',
     createdAt: at.toISOString(),
   };
+}
+
+/** A recipient's part of a certificate's due reminder: its line, on a page of their digest of the day. */
+export interface ReminderDigestLine {
+  /** The recipient, by address key: one digest a day per address. */
+  recipient: string;
+  digestId: (page: number) => string;
+  notice: (page: number) => Notice;
+  line: ReminderLine;
+}
+
+/**
+ * Who is reminded of a certificate's due reminder, and with which notice: each recipient
+ * among the active contacts of the certificate holding its roster gets the certificate's
+ * line in their digest of the day (whichever page of it has room when the line is placed).
+ */
+export function reminderDigestLines(
+  certificate: Parameters<typeof reminderLine>[0] & { term: { end: string } },
+  due: DueReminder,
+  contacts: Iterable<ContactOnRecord>,
+  day: string,
+  renewUrl: string,
+  at: Date,
+): ReminderDigestLine[] {
+  return recipientsOf(contacts).map((recipient) => ({
+    recipient: addressKey(recipient.to),
+    digestId: (page) => reminderDigestId(day, recipient.to, page),
+    notice: (page) =>
+      reminderDigestNotice(reminderDigestId(day, recipient.to, page), recipient, day, renewUrl, at),
+    line: reminderLine(certificate, due, certificate.term.end, recipient.language),
+  }));
 }

@@ -5,12 +5,15 @@
  * and kept as a record with its inputs and the rule that fired. Pure: time is passed in.
  */
 import { createHash } from 'node:crypto';
+import { dayOf } from './calendar.ts';
 import { type CoverageTerm, isActiveOn } from './coverage.ts';
 import { Conflict } from './errors.ts';
-import { IsoDate, type Language } from './identifiers.ts';
+import { IsoDate } from './identifiers.ts';
 import { slug } from './lifecycle.ts';
 import { addressHash, type Notice } from './notices.ts';
+import { contactsOfSerials, type Recipient, recipientsOf } from './recipients.ts';
 import type { RegisteredSerial, Roster } from './registration.ts';
+import { type NamedRun, type ScheduledRun, scheduledOn } from './runs.ts';
 import { compareVersions, majorOf, parseVersion, versionSortKey } from './versions.ts';
 import * as z from './zod.ts';
 
@@ -42,7 +45,7 @@ export function decideRelease(
   current: Release | null,
   now: Date,
 ): { release: Release; changed: boolean } {
-  const today = now.toISOString().slice(0, 10);
+  const today = dayOf(now);
   if (current && current.gaDate === request.gaDate) return { release: current, changed: false };
   if (current && (current.status === 'DECIDED' || current.gaDate <= today))
     throw new Conflict(
@@ -201,6 +204,23 @@ export const gaRunExecutionName = (product: string, version: string, gaDate: str
 
 export const gaScheduleName = (product: string, version: string) => `ga-${releaseSlug(product, version)}`;
 
+/** What the GA run of a release is started with. */
+export type GaRunInput = Pick<Release, 'product' | 'version' | 'gaDate'>;
+
+/** The GA run of a release: on its GA date by its schedule, or by the reconciler (a later day's `attempt`). */
+export const gaRun = (release: GaRunInput, attempt?: string): NamedRun<GaRunInput> => ({
+  name: gaRunExecutionName(release.product, release.version, release.gaDate, attempt),
+  input: { product: release.product, version: release.version, gaDate: release.gaDate },
+});
+
+/** The one-time schedule that starts the GA run on a GA date still to come. */
+export const gaRunSchedule = (release: GaRunInput): ScheduledRun<GaRunInput> =>
+  scheduledOn(gaScheduleName(release.product, release.version), release.gaDate, gaRun(release));
+
+/** Names a GA run's upgrade notices in the due-date index: the run delivers what carries its key. */
+export const gaRunKey = (release: Pick<Release, 'product' | 'versionKey'>) =>
+  `${release.product}#${release.versionKey}`;
+
 /** One upgrade email per contact and release, whatever the number of serials it lists. */
 export function upgradeNoticeId(release: Pick<Release, 'product' | 'version'>, to: string): string {
   return `upgrade-${releaseSlug(release.product, release.version)}-${addressHash(to, 16)}`;
@@ -213,7 +233,7 @@ export interface UpgradeLinks {
 
 export function upgradeNotice(
   release: Pick<Release, 'product' | 'version' | 'gaDate'>,
-  recipient: { to: string; name: string; language: Language },
+  recipient: Recipient,
   links: UpgradeLinks,
   at: string,
 ): Notice {
@@ -298,16 +318,60 @@ export function upgradeNoticesOwed(
 ): Array<{ notice: Notice; line: string }> {
   if (!decision.entitled) return [];
   const line = JSON.stringify({ serialNumber: decision.serialNumber, version: decision.fromVersion });
-  const owed = new Map<string, { notice: Notice; line: string }>();
-  for (const entry of Object.values(roster)) {
-    if (!entry.serialNumbers.includes(decision.serialNumber) || !entry.to || !entry.name) continue;
-    const notice = upgradeNotice(
-      release,
-      { to: entry.to, name: entry.name, language: entry.language ?? 'en' },
-      links,
-      at,
-    );
-    if (!owed.has(notice.id)) owed.set(notice.id, { notice, line });
-  }
-  return [...owed.values()];
+  return recipientsOf(contactsOfSerials(roster, new Set([decision.serialNumber]))).map((recipient) => ({
+    notice: upgradeNotice(release, recipient, links, at),
+    line,
+  }));
+}
+
+/**
+ * A serial's entitlement to a release, as the entitlement route answers it: the decision
+ * recorded (on the GA date, or when a serial registered since was registered); before the
+ * GA date, not decided yet, with what today's records would give; after it, one not
+ * recorded (already on the version, or its registration's decision awaits a replay) is
+ * decided now by the same rule, and says so.
+ */
+export function upgradeEntitlement(
+  serial: Pick<RegisteredSerial, 'serialNumber' | 'product' | 'version' | 'terms'>,
+  release: Pick<Release, 'product' | 'version' | 'gaDate'>,
+  recorded: UpgradeDecision | null,
+  at: string,
+  /** The version as asked for (`12.50` for the release `12.5`). */
+  version = release.version,
+) {
+  const { product, gaDate } = release;
+  const base = { serialNumber: serial.serialNumber, product, version, gaDate };
+  if (recorded)
+    return {
+      ...base,
+      entitled: recorded.entitled,
+      reasons: recorded.reasons,
+      rule: recorded.rule,
+      decidedOn: recorded.decidedAt,
+      fromVersion: recorded.fromVersion,
+      termsConsidered: recorded.termsConsidered,
+    };
+  const live = decideUpgrade(serial, release, at);
+  if (dayOf(at) < gaDate)
+    return {
+      ...base,
+      entitled: false,
+      decided: false,
+      reasons: [
+        `Not decided yet: ${product} ${version} becomes generally available on ${gaDate}, and serials are decided on that date.`,
+        `On today's records it would be: ${live.reasons[0]}`,
+      ],
+    };
+  return {
+    ...base,
+    entitled: live.entitled,
+    reasons: [
+      ...live.reasons,
+      `Decided on request: serial ${serial.serialNumber} was not among those decided on the GA date (registered since, or not on an earlier version then).`,
+    ],
+    rule: live.rule,
+    decidedOn: at,
+    fromVersion: serial.version,
+    termsConsidered: serial.terms,
+  };
 }

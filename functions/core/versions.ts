@@ -29,11 +29,15 @@ export const VersionString = z
   .check(z.refine((v) => parseVersion(v) !== null, 'a version is like 12.0, 12.5, 12.0.1 or 12.0 MP 1'));
 
 /** A string that sorts like the version: used as a DynamoDB sort key. */
+const pad = (n: number, w: number) => String(n).padStart(w, '0');
+
+/** How every version key of a major begins: its versions sort together, in order. */
+export const majorKeyPrefix = (major: number) => `${pad(major, 4)}.`;
+
 export function versionSortKey(value: string): string {
   const v = parseVersion(value);
   if (!v) throw new Error(`not a version: ${value}`);
-  const pad = (n: number, w: number) => String(n).padStart(w, '0');
-  return `${pad(v.major, 4)}.${pad(v.minor, 4)}.${pad(v.patch, 4)}.${pad(v.maintenancePack, 3)}`;
+  return `${majorKeyPrefix(v.major)}${pad(v.minor, 4)}.${pad(v.patch, 4)}.${pad(v.maintenancePack, 3)}`;
 }
 
 export function compareVersions(a: string, b: string): number {

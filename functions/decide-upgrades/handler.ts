@@ -6,19 +6,14 @@
  */
 import { type PageStart, type ReadCost, ReleaseStore } from '../adapters/releases.ts';
 import type { Notice } from '../core/notices.ts';
-import { decideUpgrade, type UpgradeLinks, upgradeNotice } from '../core/upgrades.ts';
+import { decideUpgrade, type UpgradeLinks, upgradeNoticesOwed } from '../core/upgrades.ts';
+import type { GaRun } from '../plan-upgrade-run/handler.ts';
+import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
-import { optionalEnv, requireEnv } from '../shared/env.ts';
-import { logger } from '../shared/logger.ts';
+import { logged } from '../shared/logger.ts';
 import { pool } from '../shared/pool.ts';
 
-export interface DecidePageInput {
-  product: string;
-  version: string;
-  versionKey: string;
-  gaDate: string;
-  runKey: string;
-  at: string;
+export interface DecidePageInput extends GaRun {
   start: PageStart;
 }
 
@@ -33,33 +28,18 @@ export function makeDecideUpgrades(store: ReleaseStore, links: UpgradeLinks, pag
       if (await store.recordDecision(decision, input.versionKey)) recorded++;
     });
 
-    // Entitled serials, gathered per contact (by address) from their certificates' rosters.
-    const entitled = decisions.filter((d) => d.decision.entitled).map((d) => d.serial);
+    // Each entitled serial onto its contacts' notice (core/upgrades: one per address and release).
+    const entitled = decisions.filter((d) => d.decision.entitled);
     const rosters = await store.rosters(
-      entitled.map((s) => s.contactsCertificate),
+      entitled.map((d) => d.serial.contactsCertificate),
       cost,
     );
     const owed = new Map<string, { notice: Notice; lines: string[] }>();
-    for (const serial of entitled) {
+    for (const { serial, decision } of entitled) {
       const roster = rosters.get(serial.contactsCertificate)?.roster ?? {};
-      for (const entry of Object.values(roster)) {
-        if (!entry.serialNumbers.includes(serial.serialNumber)) continue;
-        if (!entry.to || !entry.name) {
-          logger.warn('roster entry without an address: not told', { serial: serial.serialNumber });
-          continue;
-        }
-        const key = entry.to.toLowerCase();
-        const notice =
-          owed.get(key)?.notice ??
-          upgradeNotice(
-            input,
-            { to: entry.to, name: entry.name, language: entry.language ?? 'en' },
-            links,
-            input.at,
-          );
-        const lines = owed.get(key)?.lines ?? [];
-        lines.push(JSON.stringify({ serialNumber: serial.serialNumber, version: serial.version }));
-        owed.set(key, { notice, lines });
+      for (const { notice, line } of upgradeNoticesOwed(decision, roster, input, links, input.at)) {
+        if (!owed.has(notice.id)) owed.set(notice.id, { notice, lines: [] });
+        owed.get(notice.id)!.lines.push(line);
       }
     }
     await pool([...owed.values()], 16, ({ notice, lines }) =>
@@ -76,11 +56,11 @@ export function makeDecideUpgrades(store: ReleaseStore, links: UpgradeLinks, pag
   };
 }
 
-export const handler = makeDecideUpgrades(
-  new ReleaseStore(documentClient, requireEnv('TABLE_NAME')),
-  {
-    licensingPortalUrl: optionalEnv('LICENSING_PORTAL_URL') ?? 'https://licensing.vendor.example',
-    downloadsUrl: optionalEnv('DOWNLOADS_URL') ?? 'https://downloads.vendor.example',
-  },
-  Number(optionalEnv('UPGRADE_PAGE_SIZE') ?? 1000),
+export const handler = logged(
+  makeDecideUpgrades(
+    new ReleaseStore(documentClient, config.table().tableName),
+    config.links(),
+    config.upgrades().pageSize,
+  ),
+  (input) => `${input.runKey}@${input.gaDate}`,
 );

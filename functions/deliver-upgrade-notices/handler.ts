@@ -5,9 +5,9 @@
  */
 import { Deliveries } from '../adapters/deliveries.ts';
 import { type PageStart, ReleaseStore } from '../adapters/releases.ts';
-import { WORKFLOWS } from '../catalog.ts';
+import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
-import { requireEnv } from '../shared/env.ts';
+import { logged } from '../shared/logger.ts';
 import { sfnClient } from '../shared/sfn.ts';
 
 export interface DeliverPageInput {
@@ -26,7 +26,10 @@ export function makeDeliverUpgradeNotices(store: ReleaseStore, deliveries: Deliv
   };
 }
 
-export const handler = makeDeliverUpgradeNotices(
-  new ReleaseStore(documentClient, requireEnv('TABLE_NAME')),
-  new Deliveries(sfnClient, requireEnv(WORKFLOWS.DeliverNotice.arnVariable)),
+export const handler = logged(
+  makeDeliverUpgradeNotices(
+    new ReleaseStore(documentClient, config.table().tableName),
+    new Deliveries(sfnClient, config.workflowArn('DeliverNotice')),
+  ),
+  (input) => `${input.runKey}@${input.gaDate}`,
 );

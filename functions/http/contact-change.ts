@@ -9,7 +9,8 @@ import type {
   RecordContactChangeOutput,
 } from '../record-contact-change/handler.ts';
 import { now } from '../shared/clock.ts';
-import { requireEnv } from '../shared/env.ts';
+import { config } from '../shared/config.ts';
+import { requestLogging } from '../shared/logger.ts';
 import { domainErrorOf } from '../shared/refusal.ts';
 import { sfnClient } from '../shared/sfn.ts';
 import { type HttpEvent, type HttpResult, json, jsonBody, pathParam, problemJson } from './http.ts';
@@ -51,9 +52,10 @@ export function makeContactChangeRoute(
 export function contactChangeHandler(action: RecordContactChangeInput['action'], status: number) {
   const workflow = new SyncWorkflow<RecordContactChangeInput, RecordContactChangeOutput>(
     sfnClient,
-    requireEnv('CHANGE_CONTACTS_STATE_MACHINE_ARN'),
+    config.workflowArn('ChangeContacts'),
   );
   return middy<HttpEvent, HttpResult>()
+    .use(requestLogging())
     .use(problemJson())
     .handler(makeContactChangeRoute(action, status, (input) => workflow.run(input)));
 }

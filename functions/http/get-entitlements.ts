@@ -15,8 +15,9 @@ import { parseOrThrow } from '../core/validation.ts';
 import { majorOf } from '../core/versions.ts';
 import * as z from '../core/zod.ts';
 import { now } from '../shared/clock.ts';
+import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
-import { requireEnv } from '../shared/env.ts';
+import { requestLogging } from '../shared/logger.ts';
 import { type HttpEvent, type HttpResult, json, pathParam, problemJson } from './http.ts';
 
 /** The support phase of each version: where version lifecycles (end of life) plug in. */
@@ -60,8 +61,9 @@ export function lifecyclePhases(lifecycles: LifecycleStore): PhaseLookup {
   };
 }
 
-const tableName = requireEnv('TABLE_NAME');
+const { tableName } = config.table();
 export const handler = middy<HttpEvent, HttpResult>()
+  .use(requestLogging())
   .use(problemJson())
   .handler(
     makeGetEntitlements(

@@ -1,11 +1,13 @@
 /** GET /products/{product}/majors/{major}/lifecycle — the dates, the phase today, and the history. */
 import middy from '@middy/core';
 import { LifecycleStore } from '../adapters/lifecycle.ts';
+import { dayOf } from '../core/calendar.ts';
 import { NotFound } from '../core/errors.ts';
 import { phaseOn } from '../core/lifecycle.ts';
 import { now } from '../shared/clock.ts';
+import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
-import { requireEnv } from '../shared/env.ts';
+import { requestLogging } from '../shared/logger.ts';
 import { type HttpEvent, type HttpResult, json, problemJson } from './http.ts';
 import { lifecyclePath } from './lifecycle-path.ts';
 
@@ -17,11 +19,12 @@ export function makeGetLifecycle(store: LifecycleStore) {
       store.history(product, major),
     ]);
     if (!lifecycle) throw new NotFound(`no lifecycle is scheduled for ${product} ${major}`);
-    const today = now().toISOString().slice(0, 10);
+    const today = dayOf(now());
     return json(200, { ...lifecycle, phaseByDate: phaseOn(lifecycle, today), asOf: today, history });
   };
 }
 
 export const handler = middy<HttpEvent, HttpResult>()
+  .use(requestLogging())
   .use(problemJson())
-  .handler(makeGetLifecycle(new LifecycleStore(documentClient, requireEnv('TABLE_NAME'))));
+  .handler(makeGetLifecycle(new LifecycleStore(documentClient, config.table().tableName)));

@@ -1,6 +1,9 @@
 /** GET /health — the API answers; a deploy smoke test and the local stack's readiness probe. */
 import { now } from '../shared/clock.ts';
-import { type HttpResult, json } from './http.ts';
+import { logged } from '../shared/logger.ts';
+import { type HttpEvent, type HttpResult, json } from './http.ts';
 
-export const handler = async (): Promise<HttpResult> =>
-  json(200, { status: 'ok', time: now().toISOString() });
+export const handler = logged(
+  async (_event: HttpEvent): Promise<HttpResult> => json(200, { status: 'ok', time: now().toISOString() }),
+  (event) => event.requestContext?.requestId,
+);

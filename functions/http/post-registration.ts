@@ -9,7 +9,8 @@ import { RegistrationRequest } from '../core/registration.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import type { RecordRegistrationInput, RecordRegistrationOutput } from '../record-registration/handler.ts';
 import { now } from '../shared/clock.ts';
-import { requireEnv } from '../shared/env.ts';
+import { config } from '../shared/config.ts';
+import { requestLogging } from '../shared/logger.ts';
 import { domainErrorOf } from '../shared/refusal.ts';
 import { sfnClient } from '../shared/sfn.ts';
 import { type HttpEvent, type HttpResult, json, jsonBody, problemJson } from './http.ts';
@@ -40,8 +41,9 @@ export function makePostRegistration(register: Register) {
 
 const workflow = new SyncWorkflow<RecordRegistrationInput, RecordRegistrationOutput>(
   sfnClient,
-  requireEnv('REGISTER_CERTIFICATE_STATE_MACHINE_ARN'),
+  config.workflowArn('RegisterCertificate'),
 );
 export const handler = middy<HttpEvent, HttpResult>()
+  .use(requestLogging())
   .use(problemJson())
   .handler(makePostRegistration((input) => workflow.run(input)));

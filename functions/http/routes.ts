@@ -2,13 +2,20 @@
  * The HTTP API's routes: one table read by CDK (API Gateway routes, functions,
  * grants) and by the local HTTP server, so both serve exactly the same API.
  */
+import type { WorkflowName } from '../catalog.ts';
+
 export interface Route {
   id: string;
   method: 'GET' | 'POST' | 'PUT';
   path: string;
   entry: string;
   /** What the function may touch; CDK turns this into least-privilege grants. */
-  access: { table?: 'read' | 'readWrite'; startSync?: string[]; start?: string[]; schedules?: boolean };
+  access: {
+    table?: 'read' | 'readWrite';
+    startSync?: readonly WorkflowName[];
+    start?: readonly WorkflowName[];
+    schedules?: boolean;
+  };
 }
 
 export const ROUTES: readonly Route[] = [

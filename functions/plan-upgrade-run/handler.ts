@@ -4,11 +4,13 @@
  * product's serials on earlier versions into pages for the Distributed Map.
  */
 import { type PageStart, ReleaseStore } from '../adapters/releases.ts';
-import { DUE_SHARDS, keys } from '../adapters/table-design.ts';
+import { dueShards } from '../adapters/table-design.ts';
+import { gaRunKey, type Release } from '../core/upgrades.ts';
 import { versionSortKey } from '../core/versions.ts';
 import { now } from '../shared/clock.ts';
+import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
-import { optionalEnv, requireEnv } from '../shared/env.ts';
+import { logged } from '../shared/logger.ts';
 
 export interface GaRunInput {
   product: string;
@@ -16,21 +18,17 @@ export interface GaRunInput {
   gaDate: string;
 }
 
+/** What every Task of a current GA run is given about it. */
+export interface GaRun extends Pick<Release, 'product' | 'version' | 'versionKey' | 'gaDate'> {
+  /** Names this run's upgrade notices in the due-date index. */
+  runKey: string;
+  /** When the run was planned. */
+  at: string;
+}
+
 export type GaRunPlan =
   | { current: false; reason: string }
-  | {
-      current: true;
-      product: string;
-      version: string;
-      versionKey: string;
-      gaDate: string;
-      /** Names this run's upgrade notices in the due-date index. */
-      runKey: string;
-      releaseKey: { PK: string; SK: string };
-      at: string;
-      pages: PageStart[];
-      shards: number[];
-    };
+  | (GaRun & { current: true; pages: PageStart[]; shards: number[] });
 
 export function makePlanUpgradeRun(store: ReleaseStore, pageSize: number) {
   return async (input: GaRunInput): Promise<GaRunPlan> => {
@@ -48,16 +46,16 @@ export function makePlanUpgradeRun(store: ReleaseStore, pageSize: number) {
       version,
       versionKey,
       gaDate,
-      runKey: `${product}#${versionKey}`,
-      releaseKey: keys.release(product, versionKey),
+      runKey: gaRunKey({ product, versionKey }),
       at: now().toISOString(),
       pages: await store.pageStarts(product, versionKey, pageSize),
-      shards: Array.from({ length: DUE_SHARDS }, (_, i) => i),
+      shards: dueShards(),
     };
   };
 }
 
-export const handler = makePlanUpgradeRun(
-  new ReleaseStore(documentClient, requireEnv('TABLE_NAME')),
-  Number(optionalEnv('UPGRADE_PAGE_SIZE') ?? 1000),
+export const handler = logged(
+  makePlanUpgradeRun(new ReleaseStore(documentClient, config.table().tableName), config.upgrades().pageSize),
+  (input) =>
+    `${gaRunKey({ product: input.product, versionKey: versionSortKey(input.version) })}@${input.gaDate}`,
 );

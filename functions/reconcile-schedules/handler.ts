@@ -12,12 +12,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dueMilestones } from '../adapters/lifecycle.ts';
 import { dueReleases } from '../adapters/releases.ts';
 import { startOnce } from '../adapters/workflows.ts';
-import { WORKFLOWS } from '../catalog.ts';
-import { addDays } from '../core/calendar.ts';
-import { MILESTONES, milestoneExecutionName, phaseRank } from '../core/lifecycle.ts';
-import { gaRunExecutionName } from '../core/upgrades.ts';
+import { addDays, dayOf } from '../core/calendar.ts';
+import { milestoneRun, nextMilestone } from '../core/lifecycle.ts';
+import { gaRun } from '../core/upgrades.ts';
+import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
-import { requireEnv } from '../shared/env.ts';
+import { logged } from '../shared/logger.ts';
 import { sfnClient } from '../shared/sfn.ts';
 
 export const LOOKBACK_DAYS = 7;
@@ -29,32 +29,31 @@ export function makeReconcileSchedules(
   arns: { transition: string; gaRun: string },
 ) {
   return async (input: { at: string }) => {
-    const today = input.at.slice(0, 10);
+    const today = dayOf(input.at);
     const days = Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => addDays(today, -LOOKBACK_DAYS + i));
     const started: string[] = [];
     for (const lifecycle of await dueMilestones(db, tableName, days)) {
-      const next = MILESTONES.find(({ phase }) => phaseRank(phase) > phaseRank(lifecycle.phase));
+      const next = nextMilestone(lifecycle.phase);
       if (!next || lifecycle[next.milestone] > today) continue;
       const date = lifecycle[next.milestone];
       // On the milestone's day, the schedule's own name; later, a run of that day's name.
       const attempt = date === today ? undefined : `r${today}`;
-      const name = milestoneExecutionName(lifecycle.product, lifecycle.major, next.phase, date, attempt);
-      const body = { product: lifecycle.product, major: lifecycle.major, event: next.phase, date };
-      if (await startOnce(sfn, arns.transition, name, body)) started.push(name);
+      const run = milestoneRun(lifecycle.product, lifecycle.major, next.phase, date, attempt);
+      if (await startOnce(sfn, arns.transition, run.name, run.input)) started.push(run.name);
     }
     for (const release of await dueReleases(db, tableName, days)) {
       if (release.gaDate > today) continue;
-      const body = { product: release.product, version: release.version, gaDate: release.gaDate };
       // On the GA day, the schedule's own name; on a later day, a run of that day's name.
-      const attempt = release.gaDate === today ? undefined : `r${today}`;
-      const name = gaRunExecutionName(release.product, release.version, release.gaDate, attempt);
-      if (await startOnce(sfn, arns.gaRun, name, body)) started.push(name);
+      const run = gaRun(release, release.gaDate === today ? undefined : `r${today}`);
+      if (await startOnce(sfn, arns.gaRun, run.name, run.input)) started.push(run.name);
     }
     return { started };
   };
 }
 
-export const handler = makeReconcileSchedules(documentClient, requireEnv('TABLE_NAME'), sfnClient, {
-  transition: requireEnv(WORKFLOWS.LifecycleTransition.arnVariable),
-  gaRun: requireEnv(WORKFLOWS.UpgradeDecisions.arnVariable),
-});
+export const handler = logged(
+  makeReconcileSchedules(documentClient, config.table().tableName, sfnClient, {
+    transition: config.workflowArn('LifecycleTransition'),
+    gaRun: config.workflowArn('UpgradeDecisions'),
+  }),
+);

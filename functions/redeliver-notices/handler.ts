@@ -10,12 +10,11 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { NoticeStore } from '../adapters/notices.ts';
 import { startOnce } from '../adapters/workflows.ts';
-import { WORKFLOWS } from '../catalog.ts';
 import { dayOf } from '../core/calendar.ts';
 import { REDELIVER_AFTER_MINUTES, redeliveryName, redeliveryStep } from '../core/notices.ts';
+import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
-import { requireEnv } from '../shared/env.ts';
-import { logger } from '../shared/logger.ts';
+import { logged, logger } from '../shared/logger.ts';
 import { pool } from '../shared/pool.ts';
 import { sfnClient } from '../shared/sfn.ts';
 
@@ -61,8 +60,10 @@ export function makeRedeliverNotices(notices: NoticeStore, sfn: SFNClient, deliv
   };
 }
 
-export const handler = makeRedeliverNotices(
-  new NoticeStore(documentClient, requireEnv('TABLE_NAME')),
-  sfnClient,
-  requireEnv(WORKFLOWS.DeliverNotice.arnVariable),
+export const handler = logged(
+  makeRedeliverNotices(
+    new NoticeStore(documentClient, config.table().tableName),
+    sfnClient,
+    config.workflowArn('DeliverNotice'),
+  ),
 );

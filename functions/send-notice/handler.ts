@@ -8,9 +8,9 @@
 import { Mailer, PermanentMailFailure, TransientMailFailure } from '../adapters/mailer.ts';
 import { type NoticeKey, NoticeStore } from '../adapters/notices.ts';
 import { now } from '../shared/clock.ts';
+import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
-import { optionalEnv, requireEnv } from '../shared/env.ts';
-import { logger } from '../shared/logger.ts';
+import { logged, logger } from '../shared/logger.ts';
 import { sesClient } from '../shared/ses.ts';
 
 export class NoticeDeliveryDeferred extends Error {
@@ -76,13 +76,10 @@ export function makeSendNotice(notices: NoticeStore, mailer: Mailer, clock: () =
   };
 }
 
-const tableName = requireEnv('TABLE_NAME');
-const configurationSet = optionalEnv('CONFIGURATION_SET_NAME');
-export const handler = makeSendNotice(
-  new NoticeStore(documentClient, tableName),
-  new Mailer(sesClient, {
-    from: requireEnv('SENDER_ADDRESS'),
-    templatePrefix: requireEnv('EMAIL_TEMPLATE_PREFIX'),
-    ...(configurationSet ? { configurationSet } : {}),
-  }),
+export const handler = logged(
+  makeSendNotice(
+    new NoticeStore(documentClient, config.table().tableName),
+    new Mailer(sesClient, config.mailer()),
+  ),
+  (input) => input.noticeKey.PK,
 );

@@ -11,8 +11,9 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { WORKFLOWS, type WorkflowName } from '../../functions/catalog.ts';
+import type { WorkflowName } from '../../functions/catalog.ts';
 import { ROUTES, type Route } from '../../functions/http/routes.ts';
+import { serviceName } from '../config.ts';
 import { acknowledgeGuard } from './guard.ts';
 import { serviceLogGroup } from './log-group.ts';
 import { type ScheduleBinding, ServiceFunction } from './service-function.ts';
@@ -39,7 +40,7 @@ export class ServiceHttpApi extends Construct {
     super(scope, id);
 
     this.api = new HttpApi(this, 'Api', {
-      apiName: `Entitlements-${props.stage}`,
+      apiName: serviceName(props.stage),
       description: 'Entitlement and renewal lifecycle service (SigV4-signed callers only)',
       defaultAuthorizer: new HttpIamAuthorizer(),
       createDefaultStage: false,
@@ -87,20 +88,14 @@ export class ServiceHttpApi extends Construct {
         logRemovalPolicy: props.logRemovalPolicy,
       });
       if (route.access.table) fn.bindTable(props.table, route.access.table);
-      for (const name of route.access.start ?? []) {
-        if (!(name in WORKFLOWS)) throw new Error(`route ${route.id}: unknown workflow "${name}"`);
-        const workflow = name as WorkflowName;
-        fn.bindWorkflow(props.stateMachines[workflow], WORKFLOWS[workflow].arnVariable);
-      }
+      for (const workflow of route.access.start ?? [])
+        fn.bindWorkflow(props.stateMachines[workflow], workflow);
       if (route.access.schedules) {
         if (!props.schedules) throw new Error(`route ${route.id} manages schedules: pass the schedules`);
         fn.bindSchedules(props.schedules);
       }
-      for (const name of route.access.startSync ?? []) {
-        if (!(name in WORKFLOWS)) throw new Error(`route ${route.id}: unknown workflow "${name}"`);
-        const workflow = name as WorkflowName;
-        fn.bindSyncWorkflow(props.stateMachines[workflow], WORKFLOWS[workflow].arnVariable);
-      }
+      for (const workflow of route.access.startSync ?? [])
+        fn.bindSyncWorkflow(props.stateMachines[workflow], workflow);
       const httpRoutes = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],

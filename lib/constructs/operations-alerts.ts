@@ -5,13 +5,20 @@
  * so none exists without its action (the Control Tower checks fail synth on one that does).
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Alarm, type AlarmProps } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  type AlarmProps,
+  ComparisonOperator,
+  type IMetric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { serviceName } from '../config.ts';
 
 export interface OperationsAlertsProps {
   stage: string;
@@ -58,7 +65,7 @@ export class OperationsAlerts extends Construct {
     );
 
     this.topic = new Topic(this, 'Topic', {
-      topicName: `Entitlements-${props.stage}-operations`,
+      topicName: `${serviceName(props.stage)}-operations`,
       displayName: `Entitlements ${props.stage} operations`,
       masterKey: this.key,
       enforceSSL: true,
@@ -91,5 +98,17 @@ export class OperationsAlerts extends Construct {
     const alarm = new Alarm(scope, id, props);
     alarm.addAlarmAction(new SnsAction(this.topic));
     return alarm;
+  }
+
+  /** An alarm as soon as the metric counts one (a dead letter, a failed run, an error); no data is fine. */
+  whenAny(scope: Construct, id: string, metric: IMetric, alarmDescription: string): Alarm {
+    return this.alarm(scope, id, {
+      alarmDescription,
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 }

@@ -5,7 +5,6 @@
  * the dead letters and on a failed run, so a missed day is seen, not silently lost.
  */
 import { Duration } from 'aws-cdk-lib';
-import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   ContextAttribute,
   Schedule,
@@ -34,10 +33,12 @@ export class RenewalReminders extends Construct {
 
   constructor(scope: Construct, id: string, props: RenewalRemindersProps) {
     super(scope, id);
-    this.deadLetters = deadLetterQueue(
-      this,
-      'This queue is itself the dead-letter queue of the daily schedule; nothing consumes it but operators.',
-    );
+    this.deadLetters = deadLetterQueue(this, {
+      alerts: props.alerts,
+      reason:
+        'This queue is itself the dead-letter queue of the daily schedule; nothing consumes it but operators.',
+      alarmDescription: 'A daily renewal-reminder run could not be started: run that day again (see README).',
+    });
     this.schedule = new Schedule(this, 'Daily', {
       description: `Renewal reminders due today (${props.stage})`,
       schedule: ScheduleExpression.cron({ minute: '0', hour: String(props.hourUtc ?? 6) }),
@@ -49,21 +50,11 @@ export class RenewalReminders extends Construct {
         maxEventAge: Duration.hours(12),
       }),
     });
-    props.alerts.alarm(this, 'DeadLettersAlarm', {
-      alarmDescription: 'A daily renewal-reminder run could not be started: run that day again (see README).',
-      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    props.alerts.alarm(this, 'RunFailedAlarm', {
-      alarmDescription: 'A daily renewal-reminder run failed: re-run that day; the ledger makes it safe.',
-      metric: props.stateMachine.metricFailed({ period: Duration.hours(1) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    props.alerts.whenAny(
+      this,
+      'RunFailedAlarm',
+      props.stateMachine.metricFailed({ period: Duration.hours(1) }),
+      'A daily renewal-reminder run failed: re-run that day; the ledger makes it safe.',
+    );
   }
 }

@@ -5,7 +5,6 @@
  * failed all its retries, and the daily reconciler that applies anything missed.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
-import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
@@ -19,6 +18,7 @@ import { LambdaInvoke, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-sche
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { serviceName } from '../config.ts';
 import { deadLetterQueue } from './dead-letters.ts';
 import type { OperationsAlerts } from './operations-alerts.ts';
 import type { ScheduleBinding, ServiceFunction } from './service-function.ts';
@@ -42,12 +42,15 @@ export class Schedules extends Construct {
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
-    const groupName = `Entitlements-${props.stage}`;
+    const groupName = serviceName(props.stage);
     const group = new CfnScheduleGroup(this, 'Group', { name: groupName });
-    this.deadLetters = deadLetterQueue(
-      this,
-      'This queue is itself the dead-letter queue of the one-time schedules; operators and the reconciler act on it.',
-    );
+    this.deadLetters = deadLetterQueue(this, {
+      alerts: props.alerts,
+      reason:
+        'This queue is itself the dead-letter queue of the one-time schedules; operators and the reconciler act on it.',
+      alarmDescription:
+        'A scheduled lifecycle or GA job could not start; the daily reconciler retries milestones.',
+    });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
@@ -73,28 +76,39 @@ export class Schedules extends Construct {
     // A function creating schedules needs the group to exist first.
     this.node.addDependency(group);
 
+    // A recurring job: the function is invoked with the scheduled time; a start that fails its retries is a dead letter.
+    const recurring = (
+      id: string,
+      description: string,
+      schedule: ScheduleExpression,
+      job: ServiceFunction,
+      retry: { retryAttempts: number; maxEventAge: Duration },
+    ) =>
+      new Schedule(this, id, {
+        description: `${description} (${props.stage})`,
+        schedule,
+        target: new InvokeFunctionOnly(job.function, {
+          input: ScheduleTargetInput.fromObject({ at: ContextAttribute.scheduledTime }),
+          deadLetterQueue: this.deadLetters,
+          ...retry,
+        }),
+      });
     // Every notice recorded is delivered even when its writer stopped before starting the delivery.
-    new Schedule(this, 'NoticeRedeliverer', {
-      description: `Deliver notices still PENDING minutes after they were owed (${props.stage})`,
-      schedule: ScheduleExpression.rate(Duration.minutes(5)),
-      target: new InvokeFunctionOnly(props.redeliverer.function, {
-        input: ScheduleTargetInput.fromObject({ at: ContextAttribute.scheduledTime }),
-        deadLetterQueue: this.deadLetters,
-        retryAttempts: 2,
-        // The next run, five minutes on, does the same work.
-        maxEventAge: Duration.minutes(5),
-      }),
-    });
-    new Schedule(this, 'DailyReconciler', {
-      description: `Apply lifecycle milestones whose one-time schedule was missed (${props.stage})`,
-      schedule: ScheduleExpression.cron({ minute: '30', hour: '0' }),
-      target: new InvokeFunctionOnly(props.reconciler.function, {
-        input: ScheduleTargetInput.fromObject({ at: ContextAttribute.scheduledTime }),
-        deadLetterQueue: this.deadLetters,
-        retryAttempts: 20,
-        maxEventAge: Duration.hours(12),
-      }),
-    });
+    recurring(
+      'NoticeRedeliverer',
+      'Deliver notices still PENDING minutes after they were owed',
+      ScheduleExpression.rate(Duration.minutes(5)),
+      props.redeliverer,
+      // The next run, five minutes on, does the same work.
+      { retryAttempts: 2, maxEventAge: Duration.minutes(5) },
+    );
+    recurring(
+      'DailyReconciler',
+      'Apply lifecycle milestones whose one-time schedule was missed',
+      ScheduleExpression.cron({ minute: '30', hour: '0' }),
+      props.reconciler,
+      { retryAttempts: 20, maxEventAge: Duration.hours(12) },
+    );
     // Scheduler invokes these asynchronously: an error inside never reaches the dead-letter queue.
     for (const [id, job, what] of [
       [
@@ -108,23 +122,7 @@ export class Schedules extends Construct {
         'The daily reconciler failed: missed milestones and GA runs wait a day.',
       ],
     ] as const)
-      props.alerts.alarm(this, id, {
-        alarmDescription: what,
-        metric: job.function.metricErrors({ period: Duration.minutes(15) }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-    props.alerts.alarm(this, 'DeadLettersAlarm', {
-      alarmDescription:
-        'A scheduled lifecycle or GA job could not start; the daily reconciler retries milestones.',
-      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+      props.alerts.whenAny(this, id, job.function.metricErrors({ period: Duration.minutes(15) }), what);
   }
 }
 

@@ -5,7 +5,7 @@
  * the function's intent needs.
  */
 import { join } from 'node:path';
-import { ArnFormat, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -14,6 +14,13 @@ import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { TABLE_DESIGN } from '../../functions/adapters/table-design.ts';
+import type { WorkflowName } from '../../functions/catalog.ts';
+import {
+  configEnvironment,
+  type Section,
+  type SectionName,
+  workflowEnvironment,
+} from '../../functions/shared/config.ts';
 import { REPO_ROOT } from '../config.ts';
 import { acknowledgeGuard } from './guard.ts';
 import { serviceLogGroup } from './log-group.ts';
@@ -144,9 +151,21 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
+  /** The variables of a section of functions/shared/config.ts, named there and checked as the handler reads them. */
+  addConfig<K extends SectionName>(section: K, values: Partial<Section<K>>): this {
+    for (const [name, value] of Object.entries(configEnvironment(section, values, Token.isUnresolved)))
+      this.addEnvironment(name, value);
+    return this;
+  }
+
+  private addWorkflowArn(workflow: WorkflowName, stateMachine: IStateMachine): void {
+    for (const [name, value] of Object.entries(workflowEnvironment(workflow, stateMachine.stateMachineArn)))
+      this.addEnvironment(name, value);
+  }
+
   /** TABLE_NAME, and the item actions of `access` on the table and its named indexes. */
   bindTable(table: ITable, access: TableAccess): this {
-    this.addEnvironment('TABLE_NAME', table.tableName);
+    this.addConfig('table', { tableName: table.tableName });
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: [...TABLE_ACTIONS[access]], resources: tableResourceArns(table) }),
     );
@@ -158,9 +177,11 @@ export class ServiceFunction extends Construct {
    * SendEmail limited to the sender's identities, the configuration set and the templates.
    */
   bindMailer(mailer: MailerBinding): this {
-    this.addEnvironment('SENDER_ADDRESS', mailer.senderAddress);
-    this.addEnvironment('EMAIL_TEMPLATE_PREFIX', mailer.templatePrefix);
-    this.addEnvironment('CONFIGURATION_SET_NAME', mailer.configurationSetName);
+    this.addConfig('mailer', {
+      from: mailer.senderAddress,
+      templatePrefix: mailer.templatePrefix,
+      configurationSet: mailer.configurationSetName,
+    });
     const stack = Stack.of(this);
     const ses = (resource: string, resourceName: string) =>
       stack.formatArn({ service: 'ses', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
@@ -180,18 +201,20 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
-  /** The workflow's ARN in `variable`, and StartExecution on that state machine only. */
-  bindWorkflow(stateMachine: IStateMachine, variable: string): this {
-    this.addEnvironment(variable, stateMachine.stateMachineArn);
+  /** The workflow's ARN (in the catalog's variable for it), and StartExecution on that state machine only. */
+  bindWorkflow(stateMachine: IStateMachine, workflow: WorkflowName): this {
+    this.addWorkflowArn(workflow, stateMachine);
     stateMachine.grantStartExecution(this.role);
     return this;
   }
 
   /** The schedule group, role and dead-letter queue, and managing schedules in that group only. */
   bindSchedules(schedules: ScheduleBinding): this {
-    this.addEnvironment('SCHEDULE_GROUP_NAME', schedules.groupName);
-    this.addEnvironment('SCHEDULER_ROLE_ARN', schedules.roleArn);
-    this.addEnvironment('SCHEDULER_DEAD_LETTER_ARN', schedules.deadLetterArn);
+    this.addConfig('schedules', {
+      groupName: schedules.groupName,
+      roleArn: schedules.roleArn,
+      deadLetterArn: schedules.deadLetterArn,
+    });
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: [
@@ -218,9 +241,9 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
-  /** The workflow's ARN in `variable`, and StartSyncExecution on that state machine only. */
-  bindSyncWorkflow(stateMachine: IStateMachine, variable: string): this {
-    this.addEnvironment(variable, stateMachine.stateMachineArn);
+  /** The workflow's ARN (in the catalog's variable for it), and StartSyncExecution on that state machine only. */
+  bindSyncWorkflow(stateMachine: IStateMachine, workflow: WorkflowName): this {
+    this.addWorkflowArn(workflow, stateMachine);
     stateMachine.grantStartSyncExecution(this.role);
     return this;
   }

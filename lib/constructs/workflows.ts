@@ -3,6 +3,8 @@
  * machine per ASL file. Each `${...}` of an ASL file is filled through
  * DefinitionSubstitutions from the catalog's placeholder names, and each state
  * machine's role is granted exactly what its Task states call, read from the ASL itself.
+ * The ASL files know no storage: the table is read and written by Task functions, through
+ * the adapters, never by a DynamoDB service integration.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,14 +17,13 @@ import { Construct } from 'constructs';
 import {
   functionArnPlaceholder,
   stateMachineArnPlaceholder,
-  TABLE_NAME_PLACEHOLDER,
   TASK_FUNCTIONS,
   type TaskFunction,
   type TaskFunctionName,
   WORKFLOWS,
   type WorkflowName,
 } from '../../functions/catalog.ts';
-import { REPO_ROOT } from '../config.ts';
+import { REPO_ROOT, serviceName } from '../config.ts';
 import type { EmailResources } from './email.ts';
 import { serviceLogGroup } from './log-group.ts';
 import { nagArn } from './nag.ts';
@@ -34,8 +35,8 @@ export interface WorkflowsProps {
   email: EmailResources;
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
-  /** Base URLs the notices link to. */
-  links: { renewalUrl: string; licensingPortalUrl: string; downloadsUrl: string };
+  /** Set on every Task function: the stage's settings (StageConfig.settings in lib/config.ts). */
+  settings: Readonly<Record<string, string>>;
 }
 
 /** `${Name}` placeholders in an ASL text, in order of first appearance. */
@@ -61,8 +62,6 @@ interface AslMachine {
 export interface TaskCalls {
   functions: Set<TaskFunctionName>;
   startExecution: Set<WorkflowName>;
-  /** DynamoDB service integrations on the table, as IAM actions (e.g. `dynamodb:UpdateItem`). */
-  tableActions: Set<string>;
 }
 
 const placeholder = (value: unknown): string | undefined =>
@@ -77,7 +76,7 @@ const workflowByPlaceholder = new Map(
 
 /** Walks every Task state (Parallel branches and Map processors included); fails on what it cannot grant. */
 export function taskCallsOf(machine: AslMachine, file: string): TaskCalls {
-  const calls: TaskCalls = { functions: new Set(), startExecution: new Set(), tableActions: new Set() };
+  const calls: TaskCalls = { functions: new Set(), startExecution: new Set() };
   const visit = (m: AslMachine) => {
     for (const [stateName, state] of Object.entries(m.States)) {
       for (const branch of state.Branches ?? []) visit(branch);
@@ -97,15 +96,10 @@ export function taskCallsOf(machine: AslMachine, file: string): TaskCalls {
         calls.functions.add(fn);
         continue;
       }
-      const dynamodb = /^arn:aws:states:::dynamodb:(\w+)$/.exec(resource);
-      if (dynamodb) {
-        if (placeholder(parameters.TableName) !== TABLE_NAME_PLACEHOLDER)
-          throw new Error(`${where}: DynamoDB tasks must name the table as \${${TABLE_NAME_PLACEHOLDER}}`);
-        if (parameters.IndexName !== undefined) throw new Error(`${where}: index queries are not granted`);
-        const action = dynamodb[1]!;
-        calls.tableActions.add(`dynamodb:${action[0]!.toUpperCase()}${action.slice(1)}`);
-        continue;
-      }
+      if (resource.startsWith('arn:aws:states:::dynamodb:'))
+        throw new Error(
+          `${where}: the ASL knows no storage; read or write the table in a Task function, through an adapter`,
+        );
       if (resource === 'arn:aws:states:::states:startExecution') {
         const target = workflowByPlaceholder.get(placeholder(parameters.StateMachineArn) ?? '');
         if (!target) throw new Error(`${where}: StateMachineArn must be a catalog placeholder`);
@@ -160,11 +154,7 @@ export class Workflows extends Construct {
         entry: spec.entry,
         description: `${name} task of the ${props.stage} workflows`,
         timeout: Duration.seconds(spec.timeoutSeconds),
-        environment: {
-          RENEWAL_URL: props.links.renewalUrl,
-          LICENSING_PORTAL_URL: props.links.licensingPortalUrl,
-          DOWNLOADS_URL: props.links.downloadsUrl,
-        },
+        environment: { ...props.settings },
         ...logs,
       });
       const access: { table?: 'read' | 'readWrite'; sendEmail?: boolean } = spec.access;
@@ -198,7 +188,7 @@ export class Workflows extends Construct {
       const spec = WORKFLOWS[name];
       const { text, calls, distributed } = definitions[name];
 
-      const known: Record<string, string> = { [TABLE_NAME_PLACEHOLDER]: props.table.tableName };
+      const known: Record<string, string> = {};
       for (const [fnName, fn] of Object.entries(functions))
         known[functionArnPlaceholder(fnName as TaskFunctionName)] = fn.functionArn;
       for (const [smName, sm] of Object.entries(stateMachines))
@@ -212,12 +202,12 @@ export class Workflows extends Construct {
 
       const logGroup = serviceLogGroup(this, `${name}Logs`, {
         // The vended-logs prefix keeps Step Functions from growing the account's log resource policy.
-        logGroupName: `/aws/vendedlogs/states/Entitlements-${props.stage}-${name}`,
+        logGroupName: `/aws/vendedlogs/states/${serviceName(props.stage)}-${name}`,
         retention: props.logRetention,
         removalPolicy: props.logRemovalPolicy,
       });
       // Named, so that the grant on its own executions needs no reference to itself.
-      const stateMachineName = `Entitlements-${props.stage}-${name}`;
+      const stateMachineName = `${serviceName(props.stage)}-${name}`;
       const stateMachine = new StateMachine(this, name, {
         ...(distributed ? { stateMachineName } : {}),
         definitionBody: DefinitionBody.fromString(text),
@@ -236,10 +226,6 @@ export class Workflows extends Construct {
           }),
         );
       for (const target of calls.startExecution) stateMachines[target].grantStartExecution(stateMachine);
-      if (calls.tableActions.size > 0)
-        stateMachine.addToRolePolicy(
-          new PolicyStatement({ actions: [...calls.tableActions], resources: [props.table.tableArn] }),
-        );
 
       if (distributed) {
         // A Distributed Map starts its items as child executions of this state machine. As CDK's
@@ -278,10 +264,7 @@ export class Workflows extends Construct {
 
     // Functions that start workflows themselves (e.g. one delivery per notice they owe).
     for (const [name, spec] of Object.entries(TASK_FUNCTIONS) as Array<[TaskFunctionName, TaskFunction]>)
-      for (const target of spec.access.start ?? []) {
-        if (!(target in WORKFLOWS)) throw new Error(`${name}: unknown workflow "${target}"`);
-        const workflow = target as WorkflowName;
-        functions[name].bindWorkflow(stateMachines[workflow], WORKFLOWS[workflow].arnVariable);
-      }
+      for (const workflow of spec.access.start ?? [])
+        functions[name].bindWorkflow(stateMachines[workflow], workflow);
   }
 }

@@ -1,19 +1,19 @@
 /**
  * GET /certificates/{certificateNumber}: the module handler (middy + problem+json) and the
- * real RegistrationStore over a mocked document client, on data written by the real
+ * real RegistrationStore on a real table in DynamoDB Local, on data written by the real
  * record-registration task.
  */
 import type { randomInt } from 'node:crypto';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
-const env = vi.hoisted(() => {
-  const values = { TABLE_NAME: 'entitlements-test', AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'SILENT' };
+const env = await vi.hoisted(async () => {
+  const { localTableEnvironment } = await import('../support/table.ts');
+  const values = { ...localTableEnvironment(), POWERTOOLS_LOG_LEVEL: 'SILENT' };
   Object.assign(process.env, values);
   return values;
 });
 
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { RegistrationStore } from '../../functions/adapters/registrations.ts';
 import { keys } from '../../functions/adapters/table-design.ts';
 import { generateContactId } from '../../functions/core/contact-id.ts';
@@ -21,12 +21,12 @@ import { handler, makeGetCertificate } from '../../functions/http/get-certificat
 import { makeRecordRegistration } from '../../functions/record-registration/handler.ts';
 import { documentClient } from '../../functions/shared/aws.ts';
 import { useClock } from '../../functions/shared/clock.ts';
+import { LocalTable, Sends } from '../support/table.ts';
 import { CERTIFICATE, contractExample, withField } from '../unit/fixtures.ts';
-import { FakeTable } from './fake-table.ts';
 import { answer, httpEvent, lambdaContext, REQUEST_ID } from './http.ts';
 
-const ddbMock = mockClient(DynamoDBDocumentClient);
-let table: FakeTable;
+let table: LocalTable;
+let sends: Sends;
 const PAYLOAD = 123_456_789;
 const CONTACT_ID = generateContactId(() => PAYLOAD);
 const RENEWAL = '22222222-2222222';
@@ -54,12 +54,15 @@ const get = async (certificateNumber: string | undefined) =>
     ),
   );
 
-beforeEach(() => {
-  table = new FakeTable(env.TABLE_NAME).install(ddbMock);
+beforeAll(async () => {
+  table = await LocalTable.create(env.TABLE_NAME);
+});
+beforeEach(async () => {
+  await table.clear();
+  sends = new Sends(documentClient);
   today('2026-06-01');
 });
 afterEach(() => {
-  ddbMock.reset();
   useClock(() => new Date());
 });
 
@@ -123,8 +126,8 @@ describe('GET /certificates/{certificateNumber}', () => {
   it('shows the Contact ID email once sent', async () => {
     await register(contractExample());
     const key = keys.contact(CONTACT_ID);
-    const contact = table.item(key)!;
-    table.put({
+    const contact = (await table.item(key))!;
+    await table.put({
       ...contact,
       notice: { ...contact.notice, status: 'SENT', sentAt: '2026-03-01T10:00:07.000Z' },
     });
@@ -148,7 +151,7 @@ describe('GET /certificates/{certificateNumber}', () => {
 
   it('masks emails in audit events too', async () => {
     await register(contractExample());
-    table.put({
+    await table.put({
       ...keys.audit(CERTIFICATE, '2026-04-01T09:00:00.000Z', 'req-audit'),
       action: 'CONTACT_ADDED',
       at: '2026-04-01T09:00:00.000Z',
@@ -219,17 +222,15 @@ describe('GET /certificates/{certificateNumber}', () => {
         detail: 'the certificate number is malformed',
         errors: [{ message: expect.any(String) }],
       });
-      expect(ddbMock.calls()).toEqual([]);
+      expect(sends.count).toBe(0);
     },
   );
 
   it('answers 500 problem+json, leaking nothing, when storage fails', async () => {
-    ddbMock.reset();
-    ddbMock
-      .onAnyCommand()
-      .rejects(
-        Object.assign(new Error('table secret-name not found'), { name: 'ResourceNotFoundException' }),
-      );
+    // Every read fails as it would against a table that is not there.
+    const missing = () =>
+      Object.assign(new Error('table secret-name not found'), { name: 'ResourceNotFoundException' });
+    sends.fail(GetCommand, missing()).fail(BatchGetCommand, missing()).fail(QueryCommand, missing());
     const res = await get(CERTIFICATE);
     expect(res.status).toBe(500);
     expect(res.contentType).toBe('application/problem+json');

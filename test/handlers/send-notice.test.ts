@@ -1,7 +1,7 @@
 /**
- * The deliver-notice Task: the real NoticeStore and Mailer over mocked DynamoDB and SES v2.
+ * The deliver-notice Task: the real NoticeStore on a real table in DynamoDB Local, the real
+ * Mailer over a mocked SES v2.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   AccountSuspendedException,
   InternalServiceErrorException,
@@ -10,16 +10,16 @@ import {
   SendEmailCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
-const env = vi.hoisted(() => {
+const env = await vi.hoisted(async () => {
+  const { localTableEnvironment } = await import('../support/table.ts');
   const values = {
-    TABLE_NAME: 'entitlements-test',
+    ...localTableEnvironment(),
     SENDER_ADDRESS: 'licensing@entitlements.example',
     EMAIL_TEMPLATE_PREFIX: 'entitlements-test-',
-    AWS_REGION: 'eu-west-1',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   };
   Object.assign(process.env, values);
@@ -32,11 +32,11 @@ import { keys } from '../../functions/adapters/table-design.ts';
 import type { Notice } from '../../functions/core/notices.ts';
 import { handler, makeSendNotice } from '../../functions/send-notice/handler.ts';
 import { documentClient, sesClient } from '../../functions/shared/aws.ts';
-import { FakeTable } from './fake-table.ts';
+import { LocalTable, Sends } from '../support/table.ts';
 
-const ddbMock = mockClient(DynamoDBDocumentClient);
 const sesMock = mockClient(SESv2Client);
-let table: FakeTable;
+let table: LocalTable;
+let sends: Sends;
 
 const CONTACT_ID = '1234567897';
 const noticeKey = keys.contact(CONTACT_ID);
@@ -56,19 +56,26 @@ function notice(overrides: Partial<Notice> = {}): Notice {
   };
 }
 
-beforeEach(() => {
-  table = new FakeTable(env.TABLE_NAME).install(ddbMock);
-  table.put({
-    ...noticeKey,
-    type: 'Contact',
-    contactId: CONTACT_ID,
-    email: 'marie@acme.example',
-    notice: notice(),
-  });
+/** The contact as registration left it: its notice PENDING, in the pending-notice index. */
+const pendingContact = () => ({
+  ...noticeKey,
+  type: 'Contact',
+  contactId: CONTACT_ID,
+  email: 'marie@acme.example',
+  notice: notice(),
+  ...keys.pendingNotice(`contact-id-${CONTACT_ID}`, '2026-03-01T10:00:00.000Z'),
+});
+
+beforeAll(async () => {
+  table = await LocalTable.create(env.TABLE_NAME);
+});
+beforeEach(async () => {
+  await table.clear();
+  await table.put(pendingContact());
+  sends = new Sends(documentClient);
   sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-message-1' });
 });
 afterEach(() => {
-  ddbMock.reset();
   sesMock.reset();
 });
 
@@ -76,7 +83,21 @@ const send = (
   config: ConstructorParameters<typeof Mailer>[1] = { from: 'from@x.example', templatePrefix: 'p-' },
 ) => makeSendNotice(new NoticeStore(documentClient, env.TABLE_NAME), new Mailer(sesClient, config), () => AT);
 const emails = () => sesMock.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
-const storedNotice = () => table.item(noticeKey)!.notice as Notice & { failedAt?: string };
+const stored = async () => (await table.item(noticeKey))!;
+const storedNotice = async () => (await stored()).notice as Notice & { failedAt?: string };
+/** Another delivery of the same notice marks it SENT while this one is sending. */
+const sentMeanwhile = async () => {
+  const contact = await stored();
+  await table.put({
+    ...contact,
+    notice: {
+      ...contact.notice,
+      status: 'SENT',
+      messageId: 'the-other-delivery',
+      sentAt: '2026-03-01T10:00:04.000Z',
+    },
+  });
+};
 
 describe('send-notice: a PENDING notice', () => {
   it('sends the template in the recipient’s language, with JSON TemplateData, and marks it SENT', async () => {
@@ -98,15 +119,18 @@ describe('send-notice: a PENDING notice', () => {
       ...notice().data,
       html: notice().data,
     });
-    expect(storedNotice()).toMatchObject({
+    expect(await storedNotice()).toMatchObject({
       status: 'SENT',
       messageId: 'ses-message-1',
       sentAt: '2026-03-01T10:00:05.000Z',
     });
+    // Sent: no longer owed, so out of the pending-notice index.
+    expect(await stored()).not.toHaveProperty('GSI3PK');
+    expect(await stored()).not.toHaveProperty('GSI3SK');
   });
 
   it.each(['en', 'fr', 'ru'] as const)('picks ContactIdIssued-%s', async (language) => {
-    table.put({ ...table.item(noticeKey), notice: notice({ language }) });
+    await table.put({ ...pendingContact(), notice: notice({ language }) });
     await send()({ noticeKey });
     expect(emails()[0]!.Content!.Template!.TemplateName).toBe(`p-ContactIdIssued-${language}`);
   });
@@ -119,31 +143,34 @@ describe('send-notice: a PENDING notice', () => {
     });
   });
 
-  it('marks SENT only if still PENDING (conditional update)', async () => {
+  it('marks SENT only if still PENDING: a notice another delivery marked meanwhile keeps its marking', async () => {
+    sesMock.on(SendEmailCommand).callsFake(async () => {
+      await sentMeanwhile();
+      return { MessageId: 'ses-message-1' };
+    });
     await send()({ noticeKey });
-    const [update] = ddbMock.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(update).toMatchObject({
-      TableName: env.TABLE_NAME,
-      Key: noticeKey,
-      ConditionExpression: 'notice.#status = :pending',
-      ExpressionAttributeValues: { ':sent': 'SENT', ':pending': 'PENDING', ':id': 'ses-message-1' },
+    expect(sends.of(UpdateCommand)).toHaveLength(1);
+    expect(await storedNotice()).toMatchObject({
+      status: 'SENT',
+      messageId: 'the-other-delivery',
+      sentAt: '2026-03-01T10:00:04.000Z',
     });
   });
 
   it('reads the notice strongly consistent', async () => {
     await send()({ noticeKey });
-    expect(ddbMock.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({
+    expect(sends.of(GetCommand)[0]).toMatchObject({
+      TableName: env.TABLE_NAME,
       Key: noticeKey,
       ConsistentRead: true,
     });
   });
 
   it('still reports SENT when a concurrent delivery marked it first', async () => {
-    ddbMock
-      .on(UpdateCommand)
-      .rejects(
-        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
-      );
+    sesMock.on(SendEmailCommand).callsFake(async () => {
+      await sentMeanwhile();
+      return { MessageId: 'ses-message-1' };
+    });
     await expect(send()({ noticeKey })).resolves.toEqual({ status: 'SENT', messageId: 'ses-message-1' });
   });
 
@@ -159,18 +186,14 @@ describe('send-notice: a PENDING notice', () => {
 
 describe('send-notice: nothing to send', () => {
   it('sends nothing when already SENT, and only takes it out of the pending index', async () => {
-    table.put({
-      ...table.item(noticeKey),
-      ...keys.pendingNotice(`contact-id-${CONTACT_ID}`, '2026-03-01T10:00:00.000Z'),
-      notice: notice({ status: 'SENT', messageId: 'earlier' }),
-    });
+    const sent = { ...pendingContact(), notice: notice({ status: 'SENT', messageId: 'earlier' }) };
+    await table.put(sent);
     await expect(send()({ noticeKey })).resolves.toEqual({ status: 'ALREADY_SENT', messageId: 'earlier' });
     expect(sesMock.calls()).toEqual([]);
-    expect(ddbMock.commandCalls(UpdateCommand).map((c) => c.args[0].input.UpdateExpression)).toEqual([
-      'REMOVE GSI3PK, GSI3SK',
-    ]);
-    expect(table.item(noticeKey)).not.toHaveProperty('GSI3PK');
-    expect(storedNotice()).toMatchObject({ status: 'SENT', messageId: 'earlier' });
+    // The item is what it was, less its pending-index entry.
+    const { GSI3PK, GSI3SK, ...rest } = sent;
+    expect([GSI3PK, GSI3SK]).toEqual([expect.any(String), expect.any(String)]);
+    expect(await stored()).toEqual(rest);
   });
 
   it('records a notice the workflow gave up on as UNDELIVERABLE, with its cause and time', async () => {
@@ -178,15 +201,16 @@ describe('send-notice: nothing to send', () => {
       send()({ noticeKey, gaveUp: { Error: 'States.Timeout', Cause: 'SES never answered' } }),
     ).resolves.toEqual({ status: 'UNDELIVERABLE' });
     expect(sesMock.calls()).toEqual([]);
-    expect(storedNotice()).toMatchObject({
+    expect(await storedNotice()).toMatchObject({
       status: 'UNDELIVERABLE',
       failure: 'SES never answered',
       failedAt: AT.toISOString(),
     });
+    expect(await stored()).not.toHaveProperty('GSI3PK');
   });
 
   it('does nothing when recorded UNDELIVERABLE', async () => {
-    table.put({ ...table.item(noticeKey), notice: notice({ status: 'UNDELIVERABLE' }) });
+    await table.put({ ...pendingContact(), notice: notice({ status: 'UNDELIVERABLE' }) });
     await expect(send()({ noticeKey })).resolves.toEqual({ status: 'UNDELIVERABLE' });
     expect(sesMock.calls()).toEqual([]);
   });
@@ -195,7 +219,7 @@ describe('send-notice: nothing to send', () => {
     ['no such item', keys.contact('1000000008')],
     ['an item without a notice', keys.certificate('12345678-1234567')],
   ])('reports MISSING for %s', async (_name, key) => {
-    table.put({ ...keys.certificate('12345678-1234567'), type: 'Certificate' });
+    await table.put({ ...keys.certificate('12345678-1234567'), type: 'Certificate' });
     await expect(send()({ noticeKey: key })).resolves.toEqual({ status: 'MISSING' });
     expect(sesMock.calls()).toEqual([]);
   });
@@ -232,8 +256,9 @@ describe('send-notice: SES cannot send now', () => {
     const delivery = send()({ noticeKey });
     await expect(delivery).rejects.toMatchObject({ name: 'NoticeDeliveryDeferred' });
     await expect(delivery).rejects.toThrow(error.message);
-    expect(storedNotice().status).toBe('PENDING');
-    expect(ddbMock.commandCalls(UpdateCommand)).toEqual([]);
+    // Untouched: still PENDING, still in the pending-notice index.
+    expect(await stored()).toEqual(pendingContact());
+    expect(sends.of(UpdateCommand)).toEqual([]);
   });
 
   it('sends on the retry after a deferral, once', async () => {
@@ -251,7 +276,7 @@ describe('send-notice: SES cannot send now', () => {
   });
 
   it('lets a storage failure through (not a deferral of the email)', async () => {
-    ddbMock.on(GetCommand).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+    sends.fail(GetCommand, Object.assign(new Error('boom'), { name: 'InternalServerError' }));
     await expect(send()({ noticeKey })).rejects.toMatchObject({ name: 'InternalServerError' });
     expect(sesMock.calls()).toEqual([]);
   });
@@ -272,11 +297,12 @@ describe('send-notice: SES will never send it', () => {
 
     await expect(send()({ noticeKey })).resolves.toEqual({ status: 'UNDELIVERABLE' });
 
-    expect(storedNotice()).toMatchObject({
+    expect(await storedNotice()).toMatchObject({
       status: 'UNDELIVERABLE',
       failure: expect.stringContaining(name),
       failedAt: '2026-03-01T10:00:05.000Z',
     });
+    expect(await stored()).not.toHaveProperty('GSI3PK');
     expect(emails()).toHaveLength(1);
     await expect(send()({ noticeKey })).resolves.toEqual({ status: 'UNDELIVERABLE' });
     expect(emails()).toHaveLength(1);

@@ -2,8 +2,14 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TASK_FUNCTIONS, type TaskFunctionName } from '../../functions/catalog.ts';
+import {
+  TASK_FUNCTIONS,
+  type TaskFunctionName,
+  WORKFLOWS,
+  type WorkflowName,
+} from '../../functions/catalog.ts';
 import { ROUTES } from '../../functions/http/routes.ts';
+import { config, type SectionName, sectionVariables } from '../../functions/shared/config.ts';
 import { REPO_ROOT } from '../../lib/config.ts';
 import type { ServiceFunction } from '../../lib/constructs/service-function.ts';
 import {
@@ -25,37 +31,82 @@ beforeAll(() => {
   stateless = synth.statelessTemplate;
 });
 
+interface Access {
+  table?: 'read' | 'readWrite';
+  sendEmail?: boolean;
+  start?: readonly WorkflowName[];
+  startSync?: readonly WorkflowName[];
+}
+
 /** Every function of the service with its entry and declared access. */
 const catalog = () => [
   ...(Object.keys(TASK_FUNCTIONS) as TaskFunctionName[]).map((name) => ({
     name,
     fn: synth.stateless.workflows.functions[name],
     entry: TASK_FUNCTIONS[name].entry as string,
-    access: TASK_FUNCTIONS[name].access as { table?: 'read' | 'readWrite'; sendEmail?: boolean },
+    access: TASK_FUNCTIONS[name].access as Access,
   })),
   ...ROUTES.map((route) => ({
     name: route.id,
     fn: synth.stateless.httpApi.functions[route.id] as ServiceFunction,
     entry: route.entry,
-    access: { table: route.access.table, sendEmail: false },
+    access: { ...(route.access as Access), sendEmail: false },
   })),
 ];
 
-/** `requireEnv('X')` in a module and the local modules it imports (what runs at cold start). */
-function requiredVariables(entry: string): Set<string> {
-  const found = new Set<string>();
+/**
+ * The environment variables a handler reads, at cold start or later, found in its module and
+ * the local modules it imports (value imports: what the bundle holds). Every variable is
+ * read through the configuration (functions/shared/config.ts), which names it once:
+ * - a section, `config.table()`, needs the section's required variables (no fallback);
+ * - a workflow's ARN, `config.workflowArn('X')`, the variable the catalog names for it
+ *   (`WORKFLOWS.X.arnVariable`);
+ * - a workflow named at run time, `config.workflowArn(workflow)`, is `dynamicWorkflow`: the
+ *   function then needs the ARN of each workflow its access names.
+ * Any other read of the environment (`process.env.X` outside config.ts, but for the SDK's own
+ * optional `AWS_*`) is an error here, so a variable cannot slip past this check.
+ */
+function requiredVariables(entry: string): { names: Set<string>; dynamicWorkflow: boolean } {
+  const names = new Set<string>();
+  let dynamicWorkflow = false;
   const seen = new Set<string>();
+  const configModule = join(REPO_ROOT, 'functions/shared/config.ts');
   const visit = (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
-    const source = readFileSync(file, 'utf8');
-    for (const m of source.matchAll(/requireEnv\('([A-Z0-9_]+)'\)/g)) found.add(m[1]!);
-    // Value imports only: `import type` is erased by the bundler.
-    for (const m of source.matchAll(/^import\s+(?!type\b)[^;]*?from\s+'(\.[^']+\.ts)'/gms))
+    // Code only: comments may name variables (`config.workflowArn('X')` in a doc comment).
+    const source = readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/(^|[^:'"\\])\/\/.*$/gm, '$1');
+    for (const [call, argument] of source.matchAll(/\bconfig\.workflowArn\(\s*([^)]*?)\s*\)/g)) {
+      const named = /^'(\w+)'$/.exec(argument!)?.[1];
+      if (named === undefined) {
+        if (!/^[A-Za-z_$][\w$.]*$/.test(argument!))
+          throw new Error(`${file}: ${call} is not a form this check knows`);
+        dynamicWorkflow = true;
+        continue;
+      }
+      const workflow = WORKFLOWS[named as WorkflowName];
+      if (!workflow) throw new Error(`${file}: ${named} is not a workflow of the catalog`);
+      names.add(workflow.arnVariable);
+    }
+    for (const m of source.matchAll(/\bconfig\.(\w+)\(\s*\)/g)) {
+      const section = m[1]!;
+      if (!(section in config) || section === 'workflowArn')
+        throw new Error(`${file}: config.${section}() is not a section of the configuration`);
+      for (const variable of sectionVariables(section as SectionName))
+        if (variable.required) names.add(variable.name);
+    }
+    if (file !== configModule)
+      for (const [read] of source.matchAll(/process\.env(?:\.\w+|\[[^\]]*\])?/g))
+        if (!/^process\.env\.AWS_\w+$/.test(read))
+          throw new Error(`${file}: ${read} reads the environment outside functions/shared/config.ts`);
+    // Value imports and re-exports only: `import type` is erased by the bundler.
+    for (const m of source.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+'(\.[^']+\.ts)'/gms))
       visit(resolve(dirname(file), m[1]!));
   };
   visit(join(REPO_ROOT, entry));
-  return found;
+  return { names, dynamicWorkflow };
 }
 
 describe('every function', () => {
@@ -88,10 +139,36 @@ describe('every function', () => {
   });
 
   it('gets every environment variable its handler requires', () => {
-    for (const { name, fn, entry } of catalog()) {
+    for (const { name, fn, entry, access } of catalog()) {
       const variables = resourceOf(stateless, fn.function).Properties.Environment.Variables as Json;
-      for (const variable of requiredVariables(entry))
-        expect(variables[variable], `${name}: ${variable}`).toBeDefined();
+      const { names, dynamicWorkflow } = requiredVariables(entry);
+      // The check sees what the handler reads: a function with table access reads the table's name.
+      if (access.table) expect([...names], name).toContain('TABLE_NAME');
+      for (const variable of names) expect(variables[variable], `${name}: ${variable}`).toBeDefined();
+      if (dynamicWorkflow) {
+        // Which workflow is decided at run time: every one the function may start.
+        const workflows = [...(access.start ?? []), ...(access.startSync ?? [])];
+        expect(workflows.length, `${name} names a workflow at run time but may start none`).toBeGreaterThan(
+          0,
+        );
+        for (const workflow of workflows)
+          expect(variables[WORKFLOWS[workflow].arnVariable], `${name}: ${workflow}`).toBeDefined();
+      }
+    }
+  });
+
+  it('reads the ARN of each workflow it may start through the catalog, where the check above finds it', () => {
+    // Handlers that start a workflow name its ARN variable through the catalog, never as a string.
+    const starters = catalog().filter(
+      (c) => (c.access.start ?? []).length + (c.access.startSync ?? []).length > 0,
+    );
+    expect(starters.length).toBeGreaterThan(0);
+    for (const { name, entry, access } of starters) {
+      const { names, dynamicWorkflow } = requiredVariables(entry);
+      for (const workflow of [...(access.start ?? []), ...(access.startSync ?? [])])
+        expect(names.has(WORKFLOWS[workflow].arnVariable) || dynamicWorkflow, `${name}: ${workflow}`).toBe(
+          true,
+        );
     }
   });
 
@@ -155,25 +232,5 @@ describe('every function', () => {
       synth.stateful.email.templateNames.length,
     );
     expect(arns.every((a) => !a.includes('*'))).toBe(true);
-  });
-});
-
-describe('links in the emails', () => {
-  it('come from configuration (CDK context), defaulting to the vendor sites, https only', async () => {
-    const { synthTemplatesOnly } = await import('./synth.ts');
-    const { Template } = await import('aws-cdk-lib/assertions');
-    const env = (context: Record<string, unknown>) => {
-      const { stateless: stack } = synthTemplatesOnly(context);
-      const fn = stack.workflows.functions.DecideUpgrades;
-      return resourceOf(Template.fromStack(stack), fn.function).Properties.Environment.Variables as Json;
-    };
-    expect(env({})).toMatchObject({
-      LICENSING_PORTAL_URL: 'https://licensing.vendor.example',
-      DOWNLOADS_URL: 'https://downloads.vendor.example',
-    });
-    expect(env({ downloadsUrl: 'https://downloads.acme.example' }).DOWNLOADS_URL).toBe(
-      'https://downloads.acme.example',
-    );
-    expect(() => env({ licensingPortalUrl: 'http://insecure.example' })).toThrow(/https URL/);
   });
 });

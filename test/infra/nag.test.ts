@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import type { IConstruct } from 'constructs';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildService } from '../../lib/app.ts';
-import { appContext, type Json, type Synthesized, synthService } from './synth.ts';
+import { acknowledgments, type Json, type Synthesized, synthService, testApp } from './synth.ts';
 
 let synth: Synthesized;
 beforeAll(() => {
@@ -28,20 +27,6 @@ function violations(
           constructs: ((v.violatingConstructs ?? []) as Json[]).map((c) => String(c.constructPath)),
         })),
     ),
-  );
-}
-
-function acknowledgments(root: IConstruct): Array<{ path: string; id: string; reason: string }> {
-  return root.node.findAll().flatMap((c) =>
-    c.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) =>
-        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
-          path: c.node.path,
-          id,
-          reason,
-        })),
-      ),
   );
 }
 
@@ -94,26 +79,26 @@ describe('cdk-nag (AwsSolutions)', () => {
     ]);
   });
 
-  it('is live: a non-compliant resource added to the service fails synthesis', () => {
-    // Bundling skipped: this synth only needs the templates.
-    const app = new App({ context: appContext({ 'aws:cdk:bundling-stacks': [] }) });
+  it('ran on the service’s synth, with the Control Tower checks', () => {
+    const report = JSON.parse(readFileSync(join(synth.assembly.directory, 'validation-report.json'), 'utf8'));
+    expect((report.pluginReports as Json[]).map((r) => r.pluginName)).toEqual(
+      expect.arrayContaining(['AwsSolutions', 'cdk-validator-cfnguard']),
+    );
+  });
+
+  it('is live: its rules find a non-compliant resource added to the service', () => {
+    // The rules over the construct tree, without a synth; that such a finding fails the synth,
+    // and is the only one, is checked once per run in test/build/validation.test.ts.
+    const app = testApp();
     const { stateful } = buildService(app);
-    new Bucket(stateful, 'Canary');
-    let message = '';
-    try {
-      app.synth();
-    } catch (error) {
-      message = String(error);
-    }
-    const report = /found in: (\S+validation-report\.json)/.exec(message)?.[1];
-    expect(report, message).toBeDefined();
-    const found = violations(join(report!, '..'));
-    expect(found.map((v) => `${v.plugin} ${v.rule}`)).toContain('AwsSolutions AwsSolutions-S1');
-    // Only the canary is reported: the rest of the service stays clean.
-    for (const v of found)
-      expect(
-        v.constructs.every((path) => path.includes('/Canary/')),
-        v.rule,
-      ).toBe(true);
+    const canary = new Bucket(stateful, 'Canary');
+    const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
+    expect(report.success).toBe(false);
+    const onCanary = report.violations.filter((v) =>
+      v.violatingResources.some(
+        (r) => (r as { constructPath?: string }).constructPath === canary.node.defaultChild!.node.path,
+      ),
+    );
+    expect(onCanary.map((v) => v.ruleName)).toContain('AwsSolutions-S1');
   });
 });

@@ -1,6 +1,5 @@
 /** CDK assertions for the daily renewal-reminder schedule: target, retries, dead letters, alarms, grants. */
 import type { Template } from 'aws-cdk-lib/assertions';
-import { Template as CdkTemplate } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   allows,
@@ -9,18 +8,19 @@ import {
   resourceOf,
   resourcesOf,
   roleIdOf,
+  type Synthesized,
   statementsOfRole,
-  synthTemplatesOnly,
+  synthService,
 } from './synth.ts';
 
 let stateless: Template;
 let reminders: string;
 let transition: string;
-let service: ReturnType<typeof synthTemplatesOnly>['stateless'];
+let service: Synthesized['stateless'];
 beforeAll(() => {
-  const { stateless: stack } = synthTemplatesOnly();
+  const { stateless: stack, statelessTemplate } = synthService();
   service = stack;
-  stateless = CdkTemplate.fromStack(stack);
+  stateless = statelessTemplate;
   reminders = logicalIdOf(stack.workflows.stateMachines.RenewalReminders);
   transition = logicalIdOf(stack.workflows.stateMachines.LifecycleTransition);
 });
@@ -61,11 +61,19 @@ describe('the daily renewal-reminder schedule', () => {
 });
 
 describe('statemachines/renewal-reminders.asl.json', () => {
-  it('claims every shard of the due-date index', async () => {
+  it('claims every shard of the due-date index, as its plan Task names them', async () => {
     const { readFileSync } = await import('node:fs');
     const { DUE_SHARDS } = await import('../../functions/adapters/table-design.ts');
+    const { handler: plan } = await import('../../functions/plan-reminder-run/handler.ts');
+    const { functionArnPlaceholder } = await import('../../functions/catalog.ts');
     const asl = JSON.parse(readFileSync('statemachines/renewal-reminders.asl.json', 'utf8'));
-    expect(asl.States.DueShards.Parameters.shards).toEqual(Array.from({ length: DUE_SHARDS }, (_, i) => i));
+    expect(asl.StartAt).toBe('PlanRun');
+    expect(asl.States.PlanRun.Resource).toBe(`\${${functionArnPlaceholder('PlanReminderRun')}}`);
+    expect(asl.States.ClaimDueReminders.ItemsPath).toBe('$.shards');
+    expect(await plan({ at: '2026-12-02T06:00:00Z' })).toEqual({
+      at: '2026-12-02T06:00:00Z',
+      shards: Array.from({ length: DUE_SHARDS }, (_, i) => i),
+    });
   });
 });
 

@@ -1,17 +1,9 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { templateName } from '../../functions/adapters/mailer.ts';
 import { projectionOf, TABLE_DESIGN } from '../../functions/adapters/table-design.ts';
 import { EMAIL_TEMPLATES } from '../../templates/email/index.ts';
-import {
-  type Json,
-  resourceOf,
-  resourcesOf,
-  type Synthesized,
-  synthService,
-  synthTemplatesOnly,
-  TEST_STAGE,
-} from './synth.ts';
+import { type Json, resourceOf, resourcesOf, type Synthesized, synthService, TEST_STAGE } from './synth.ts';
 
 let synth: Synthesized;
 let stateful: Template;
@@ -123,50 +115,5 @@ describe('SES', () => {
     expect(env.CONFIGURATION_SET_NAME).toEqual({
       'Fn::ImportValue': expect.stringContaining('ConfigurationSet'),
     });
-  });
-});
-
-describe('stages', () => {
-  it('creates the sender domain identity, with the configuration set, when createSenderIdentity is set', () => {
-    const { stateful } = synthTemplatesOnly({ createSenderIdentity: 'true' });
-    const template = Template.fromStack(stateful);
-    template.resourceCountIs('AWS::SES::EmailIdentity', 1);
-    template.hasResourceProperties('AWS::SES::EmailIdentity', {
-      EmailIdentity: 'example.com',
-      ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
-    });
-  });
-
-  it('keeps production logs a year, past the stack, and protects production stacks from deletion', () => {
-    const { stateful, stateless } = synthTemplatesOnly({ stage: 'prod' });
-    expect(stateful.stackName).toBe('Entitlements-prod-Stateful');
-    expect(stateful.terminationProtection).toBe(true);
-    const logGroups = Object.values(resourcesOf(Template.fromStack(stateless), 'AWS::Logs::LogGroup'));
-    expect(logGroups.length).toBeGreaterThan(0);
-    for (const logGroup of logGroups) {
-      expect(logGroup.Properties.RetentionInDays).toBe(365);
-      expect(logGroup.DeletionPolicy).toBe('Retain');
-    }
-    const devLogGroups = Object.values(resourcesOf(synth.statelessTemplate, 'AWS::Logs::LogGroup'));
-    for (const logGroup of devLogGroups) {
-      expect(logGroup.Properties.RetentionInDays).toBe(30);
-      expect(logGroup.DeletionPolicy).toBe('Delete');
-    }
-  });
-
-  it('refuses a malformed stage or sender address', () => {
-    expect(() => synthTemplatesOnly({ stage: 'Prod!' })).toThrow(/stage/);
-    expect(() => synthTemplatesOnly({ senderAddress: 'nobody' })).toThrow(/senderAddress/);
-  });
-
-  it('names both stacks after the stage and ships nothing account-specific', () => {
-    expect(synth.stateful.stackName).toBe(`Entitlements-${TEST_STAGE}-Stateful`);
-    expect(synth.stateless.stackName).toBe(`Entitlements-${TEST_STAGE}-Stateless`);
-    for (const stack of [synth.stateful, synth.stateless]) {
-      expect(stack.environment).toBe('aws://unknown-account/unknown-region');
-      expect(stack.dependencies.map((d) => d.stackName)).toEqual(
-        stack === synth.stateless ? [synth.stateful.stackName] : [],
-      );
-    }
   });
 });

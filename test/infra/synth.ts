@@ -1,11 +1,21 @@
 /**
  * Synthesizes the service the way `npx cdk synth` does (cdk.json context, a stage,
- * cdk-nag and the Control Tower checks registered, functions bundled by esbuild) and offers small readers over the
- * templates. One synth per test file: call it from `beforeAll`.
+ * cdk-nag and the Control Tower checks registered and run, failing the synth on a
+ * finding), with two differences that cost seconds and that no assertion here needs:
+ * - functions are not bundled (esbuild, ~25 bundles): no assertion here reads a bundle;
+ * - CDK's built-in CloudFormation validation (a WASM engine, ~4 s to warm up per process,
+ *   whose findings are warnings) is off.
+ * test/build/synth.test.ts makes the one synth with both, and checks the bundles and that
+ * no validation, the built-in one included, reports anything.
+ *
+ * One synth per context per worker: the infra project runs its files without isolation
+ * (vitest.config.ts), so every file of a worker shares the synths made here. Callers
+ * read what they get and add nothing to it (a test that adds constructs builds its own App).
+ * Offers small readers over the templates.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
@@ -14,6 +24,25 @@ import { REPO_ROOT } from '../../lib/config.ts';
 
 export const TEST_STAGE = 'test';
 export const TEST_SENDER = 'support-licensing@example.com';
+
+/** Bundle no stack's assets: functions keep their asset, staged unbundled. */
+export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
+
+/**
+ * A production stage with every optional setting given: one synth for the tests of
+ * production (retention, protection, Control Tower) and of the optional settings.
+ */
+export const PRODUCTION = {
+  stage: 'prod',
+  createSenderIdentity: 'true',
+  downloadsUrl: 'https://downloads.acme.example',
+  reminderOffsets: { BASIC: [60, 30, 0] },
+  upgradePageSize: '250',
+} as const;
+
+/** A test App: cdk.json's context plus `extra`, without bundling or the built-in CloudFormation validation. */
+export const testApp = (extra: Record<string, unknown> = {}): App =>
+  new App({ builtinCloudFormationValidation: false, context: appContext({ ...NO_BUNDLING, ...extra }) });
 
 export interface Synthesized extends ServiceStacks {
   app: App;
@@ -30,28 +59,29 @@ export function appContext(extra: Record<string, unknown> = {}): Record<string, 
   return { ...cdkJson.context, stage: TEST_STAGE, senderAddress: TEST_SENDER, ...extra };
 }
 
+const synths = new Map<string, Synthesized>();
+
+/**
+ * The service synthesized under cdk.json's context plus `extra`, without bundling, once per
+ * worker for each `extra`. Policy validation (cdk-nag, cfn-guard) runs in it: with a
+ * violation it throws, and the report is in `assembly.directory`.
+ */
 export function synthService(extra: Record<string, unknown> = {}): Synthesized {
-  const app = new App({ context: appContext(extra) });
+  const key = JSON.stringify(extra);
+  const cached = synths.get(key);
+  if (cached) return cached;
+  const app = testApp(extra);
   const stacks = buildService(app);
-  // Policy validation (cdk-nag, cfn-guard) runs here; with violations, an in-memory synth throws.
   const assembly = app.synth();
-  return {
+  const synthesized: Synthesized = {
     ...stacks,
     app,
     assembly,
-    statefulTemplate: Template.fromStack(stacks.stateful),
-    statelessTemplate: Template.fromStack(stacks.stateless),
+    statefulTemplate: Template.fromJSON(assembly.getStackArtifact(stacks.stateful.artifactId).template),
+    statelessTemplate: Template.fromJSON(assembly.getStackArtifact(stacks.stateless.artifactId).template),
   };
-}
-
-/** A synth without bundling (faster), for tests that only read templates under other context. */
-export function synthTemplatesOnly(
-  extra: Record<string, unknown> = {},
-): ServiceStacks & { app: App; assembly: CloudAssembly } {
-  const app = new App({ context: appContext({ 'aws:cdk:bundling-stacks': [], ...extra }) });
-  const stacks = buildService(app);
-  const assembly = app.synth();
-  return { ...stacks, app, assembly };
+  synths.set(key, synthesized);
+  return synthesized;
 }
 
 export type Json = Record<string, any>;
@@ -103,3 +133,26 @@ export function resourceOf(template: Template, construct: IConstruct): Json {
 
 export const logicalIdOf = (construct: IConstruct): string =>
   Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+
+/** The plugin reports of the cloud assembly's validation report, by plugin name. */
+export function pluginReports(directory: string): Record<string, Json> {
+  const file = readdirSync(directory).find((f) => /validation-report.*\.json$/.test(f));
+  if (!file) throw new Error(`no validation report in ${directory}`);
+  const reports = (JSON.parse(readFileSync(join(directory, file), 'utf8')) as Json).pluginReports as Json[];
+  return Object.fromEntries(reports.map((r) => [String(r.pluginName), r]));
+}
+
+/** Every rule acknowledged (`Validations.acknowledge`) on `root` and below, where, and why. */
+export function acknowledgments(root: IConstruct): Array<{ path: string; id: string; reason: string }> {
+  return root.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          path: c.node.path,
+          id,
+          reason,
+        })),
+      ),
+  );
+}

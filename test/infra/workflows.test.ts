@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import aslValidator from 'asl-validator';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +10,7 @@ import {
   type WorkflowName,
 } from '../../functions/catalog.ts';
 import { REPO_ROOT } from '../../lib/config.ts';
+import { taskCallsOf } from '../../lib/constructs/workflows.ts';
 import {
   allows,
   type Json,
@@ -46,6 +48,39 @@ function standIn(value: unknown, resources: Json): string {
   throw new Error(`no stand-in for ${JSON.stringify(value)}`);
 }
 
+/** The definition as it is deployed: the ASL file with CDK's substitutions, intrinsics stood in for. */
+function deployedDefinition(name: WorkflowName): Json {
+  const resources = stateless.toJSON().Resources as Json;
+  const { DefinitionString, DefinitionSubstitutions } = machine(name).Properties;
+  const substitutions = (DefinitionSubstitutions ?? {}) as Json;
+  const resolved = (DefinitionString as string).replace(/\$\{([^}]+)\}/g, (_, key: string) => {
+    expect(substitutions[key], `${name}: \${${key}}`).toBeDefined();
+    return standIn(substitutions[key], resources);
+  });
+  expect(resolved, name).not.toMatch(/\$\{/);
+  return JSON.parse(resolved) as Json;
+}
+
+/** Every state, nested ones (Map item processors, Parallel branches) included, by path. */
+function* statesOf(definition: Json, prefix = ''): Generator<[string, Json]> {
+  for (const [name, state] of Object.entries((definition.States ?? {}) as Record<string, Json>)) {
+    yield [`${prefix}${name}`, state];
+    for (const nested of [state.ItemProcessor, state.Iterator, ...((state.Branches as Json[]) ?? [])])
+      if (nested) yield* statesOf(nested as Json, `${prefix}${name}/`);
+  }
+}
+
+/** Every string in a JSON value, keys included. */
+function* stringsOf(value: unknown): Generator<string> {
+  if (typeof value === 'string') yield value;
+  else if (Array.isArray(value)) for (const v of value) yield* stringsOf(v);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      yield k;
+      yield* stringsOf(v);
+    }
+}
+
 describe('ASL files', () => {
   const files = readdirSync(join(REPO_ROOT, 'statemachines')).filter((f) => f.endsWith('.asl.json'));
 
@@ -57,12 +92,52 @@ describe('ASL files', () => {
     );
   });
 
+  it('each have a workflow test that runs it on the local stack', () => {
+    for (const file of files) {
+      const test = join(REPO_ROOT, 'test/workflows', file.replace(/\.asl\.json$/, '.test.ts'));
+      expect(existsSync(test), `${file}: test/workflows/${basename(test)}`).toBe(true);
+    }
+  });
+
+  it('know no storage: no table integration, key format or shard list of the table design', () => {
+    for (const file of files) {
+      const text = readFileSync(join(REPO_ROOT, 'statemachines', file), 'utf8');
+      expect(text, file).not.toContain('arn:aws:states:::dynamodb:');
+      expect(text, file).not.toMatch(/[A-Z]+#/);
+      expect(text, file).not.toMatch(/"shards":\s*\[/);
+    }
+    const storing = { States: { Mark: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:updateItem' } } };
+    expect(() => taskCallsOf(storing, 'x.asl.json')).toThrow(/knows no storage/);
+  });
+
   it('each declare JSONPath, which the local stack and the grants read', () => {
     for (const file of files) {
       const asl = JSON.parse(readFileSync(join(REPO_ROOT, 'statemachines', file), 'utf8'));
       expect(asl.QueryLanguage, file).toBe('JSONPath');
       expect(JSON.stringify(asl), file).not.toContain('"QueryLanguage":"JSONata"');
     }
+  });
+
+  it('hold no JSONata: no state switches to it, no {% %} expression, no JSONata-only field', () => {
+    for (const file of files) {
+      const asl = JSON.parse(readFileSync(join(REPO_ROOT, 'statemachines', file), 'utf8')) as Json;
+      for (const [path, state] of statesOf(asl)) {
+        expect(state.QueryLanguage ?? 'JSONPath', `${file} ${path}`).toBe('JSONPath');
+        // Arguments and Output exist in JSONata only (JSONPath has Parameters, ResultSelector, OutputPath).
+        expect(
+          Object.keys(state).filter((key) => key === 'Arguments' || key === 'Output'),
+          `${file} ${path}`,
+        ).toEqual([]);
+      }
+      for (const text of stringsOf(asl)) expect(text, file).not.toMatch(/\{%|%\}/);
+    }
+    // The checks see what they look for.
+    const jsonata = {
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% 1 %}', End: true } },
+    };
+    expect([...statesOf(jsonata)][0]![1].QueryLanguage).toBe('JSONata');
+    expect([...stringsOf(jsonata)]).toContain('{% 1 %}');
   });
 });
 
@@ -78,7 +153,6 @@ describe('state machines', () => {
   });
 
   it('carry their ASL file inline, with every placeholder filled by a substitution', () => {
-    const resources = stateless.toJSON().Resources as Json;
     for (const name of workflowNames) {
       const { DefinitionString, DefinitionSubstitutions, DefinitionS3Location } = machine(name).Properties;
       expect(DefinitionS3Location, name).toBeUndefined();
@@ -87,17 +161,33 @@ describe('state machines', () => {
         JSON.parse(readFileSync(join(REPO_ROOT, WORKFLOWS[name].file), 'utf8')),
       );
       expect(DefinitionString, name).not.toContain('"QueryLanguage": "JSONata"');
-      const substitutions = DefinitionSubstitutions as Json;
-      const resolved = (DefinitionString as string).replace(/\$\{([^}]+)\}/g, (_, key: string) => {
-        expect(substitutions[key], `${name}: \${${key}}`).toBeDefined();
-        return standIn(substitutions[key], resources);
-      });
-      expect(resolved, name).not.toMatch(/\$\{/);
-      const asl = JSON.parse(resolved);
+      const asl = deployedDefinition(name);
       expect(asl.QueryLanguage, name).toBe('JSONPath');
       // No substitution is unused: each one fills a placeholder of the file.
-      for (const key of Object.keys(substitutions)) expect(DefinitionString, name).toContain(`\${${key}}`);
+      for (const key of Object.keys(DefinitionSubstitutions as Json))
+        expect(DefinitionString, name).toContain(`\${${key}}`);
     }
+  });
+
+  it('are valid Amazon States Language (asl-validator), once their substitutions are filled in', () => {
+    for (const name of workflowNames) {
+      const { isValid, errorsText } = aslValidator(deployedDefinition(name), {
+        checkPaths: true,
+        checkArn: true,
+      });
+      expect(isValid, `${WORKFLOWS[name].file}: ${errorsText('; ')}`).toBe(true);
+    }
+    // The validator is live: a Choice without Choices, a Next to nowhere, a malformed path.
+    const broken = {
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Choice', Default: 'B' },
+        B: { Type: 'Pass', InputPath: '$$..[', Next: 'Nowhere' },
+      },
+    };
+    const { isValid, errors } = aslValidator(broken);
+    expect(isValid).toBe(false);
+    expect(errors.length).toBeGreaterThan(0);
   });
 
   it('fill Task functions with their functions, the table with its name, and delivery with its machine', () => {
@@ -158,15 +248,13 @@ describe('state machine roles', () => {
     expect(allows(statements('RegisterCertificate'), 'states:StartExecution', deliver)).toBe(true);
   });
 
-  it('DeliverNotice and RegisterCertificate touch no table themselves: their functions do', () => {
-    const table = statements('DeliverNotice').filter((s) =>
-      [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')),
-    );
-    expect(table).toEqual([]);
-    const register = statements('RegisterCertificate').filter((s) =>
-      [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')),
-    );
-    expect(register).toEqual([]);
+  it('touch no table themselves: their Task functions do, through the adapters', () => {
+    for (const name of workflowNames) {
+      const table = statements(name).filter((s) =>
+        [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')),
+      );
+      expect(table, name).toEqual([]);
+    }
   });
 
   it('Task functions exist for every catalog entry, with the timeout the catalog gives', () => {

@@ -69,3 +69,19 @@ describe('LocalStepFunctions memory', () => {
     expect(sfn.list('Slow').map((e) => e.status)).toEqual(['SUCCEEDED']);
   });
 });
+
+describe('LocalStepFunctions query language', () => {
+  it('refuses a JSONata definition instead of ignoring it', () => {
+    const jsonata = join(dir, 'jsonata.asl.json');
+    writeFileSync(
+      jsonata,
+      JSON.stringify({
+        QueryLanguage: 'JSONata',
+        StartAt: 'P',
+        States: { P: { Type: 'Pass', Output: '{% 1 %}', End: true } },
+      }),
+    );
+    const sfn = new LocalStepFunctions({ functions: {}, dynamodb: {} as DynamoDBClient, retryIntervalMs: 1 });
+    expect(() => sfn.register('Jsonata', jsonata, 'STANDARD', {})).toThrow(/JSONPath only/);
+  });
+});

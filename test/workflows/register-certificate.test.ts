@@ -1,10 +1,8 @@
 /**
- * The state machine files themselves, run by the local Step Functions with each
- * Task bound to the handler code: transitions, SES throttling and outages, races.
+ * statemachines/register-certificate.asl.json, run by the local Step Functions with each
+ * Task bound to the handler code: transitions, replays, refusals, races. Delivery itself
+ * (SES throttling and outages) is deliver-notice.test.ts's.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,14 +10,13 @@ import { RegistrationStore } from '../../functions/adapters/registrations.ts';
 import { keys } from '../../functions/adapters/table-design.ts';
 import { luhnCheckDigit } from '../../functions/core/contact-id.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb.ts';
-import { LocalStepFunctions, stateMachineArn } from '../../local/stepfunctions.ts';
-import { FlakySes, registration, startTestStack, type TestStack } from '../support/stack.ts';
+import { stateMachineArn } from '../../local/stepfunctions.ts';
+import { registration, startTestStack, type TestStack } from '../support/stack.ts';
 
-const flaky = new FlakySes();
 let stack: TestStack;
 let store: RegistrationStore;
 beforeAll(async () => {
-  stack = await startTestStack({ sesEndpointForHandlers: (url) => flaky.start(url) });
+  stack = await startTestStack();
   const ddb = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint: stack.dynamodbEndpoint,
@@ -29,10 +26,7 @@ beforeAll(async () => {
   );
   store = new RegistrationStore(ddb, stack.tableName);
 });
-afterAll(async () => {
-  await stack?.stop();
-  await flaky.stop();
-});
+afterAll(() => stack?.stop());
 
 const registerArn = stateMachineArn('RegisterCertificate');
 const input = (request: unknown) =>
@@ -43,6 +37,12 @@ describe('register-certificate.asl.json', () => {
     const request = registration();
     const run = await stack.stepFunctions.startSync(registerArn, input(request));
     expect(run.status).toBe('SUCCEEDED');
+    expect(run.statesEntered).toEqual([
+      'RecordRegistration',
+      'ContactIdEmailOwed?',
+      'StartContactIdDelivery',
+      'DecideLateUpgrades',
+    ]);
     const output = JSON.parse(run.output!);
     expect(output).toMatchObject({ outcome: 'CREATED', certificateNumber: request.certificateNumber });
     expect(output.delivery.executionName).toBe(`contact-id-${output.contactId}`);
@@ -64,7 +64,7 @@ describe('register-certificate.asl.json', () => {
     const replay = await stack.stepFunctions.startSync(registerArn, input(request));
     expect(JSON.parse(replay.output!)).toMatchObject({ outcome: 'REPLAYED' });
     expect(JSON.parse(replay.output!).delivery).toBeUndefined();
-    expect(replay.stateTransitions).toBe(3);
+    expect(replay.statesEntered).toEqual(['RecordRegistration', 'ContactIdEmailOwed?', 'DecideLateUpgrades']);
   });
 
   it('refuses malformed input as data, without writing', async () => {
@@ -72,58 +72,8 @@ describe('register-certificate.asl.json', () => {
     const run = await stack.stepFunctions.startSync(registerArn, input({ certificateNumber: 'nope' }));
     expect(run.status).toBe('SUCCEEDED');
     expect(JSON.parse(run.output!)).toMatchObject({ outcome: 'REFUSED', problem: { status: 400 } });
+    expect(run.statesEntered).toEqual(['RecordRegistration', 'ContactIdEmailOwed?', 'Registered']);
     expect((await stack.items()).length).toBe(before);
-  });
-});
-
-describe('deliver-notice.asl.json when SES cannot send now', () => {
-  it('retries through throttling and delivers exactly once', async () => {
-    const request = registration();
-    flaky.mode = 'throttle';
-    flaky.failuresLeft = 4;
-    const attemptsBefore = flaky.sendAttempts;
-    const res = await stack.post('/registrations', request);
-    expect(res.status).toBe(201);
-    await stack.stepFunctions.idle();
-    expect(flaky.sendAttempts - attemptsBefore).toBe(5);
-    expect(await stack.emails(request.primaryContact.email)).toHaveLength(1);
-    const contact = await store.getContact(res.body.contactId);
-    expect(contact?.notice?.status).toBe('SENT');
-  });
-
-  it('retries through an outage (503) and delivers exactly once when SES is back', async () => {
-    const request = registration();
-    flaky.mode = 'down';
-    flaky.failuresLeft = 8;
-    const res = await stack.post('/registrations', request);
-    expect(res.status).toBe(201);
-    await stack.stepFunctions.idle();
-    expect(await stack.emails(request.primaryContact.email)).toHaveLength(1);
-    // A replay after delivery sends nothing more.
-    expect((await stack.post('/registrations', request)).status).toBe(200);
-    await stack.stepFunctions.idle();
-    expect(await stack.emails(request.primaryContact.email)).toHaveLength(1);
-  });
-
-  it('keeps the registration and marks the notice UNDELIVERABLE when SES stays down past every retry', async () => {
-    const request = registration();
-    flaky.mode = 'down';
-    flaky.failuresLeft = 1000;
-    const res = await stack.post('/registrations', request);
-    expect(res.status).toBe(201);
-    await stack.stepFunctions.idle();
-    flaky.failuresLeft = 0;
-    const delivery = stack.stepFunctions
-      .list('DeliverNotice')
-      .find((e) => e.name === `contact-id-${res.body.contactId}`);
-    expect(delivery).toMatchObject({ status: 'FAILED', error: 'NoticeUndelivered' });
-    const contact = await store.getContact(res.body.contactId);
-    expect(contact?.notice?.status).toBe('UNDELIVERABLE');
-    expect(contact?.notice?.failure).toMatch(/ServiceUnavailable|503/);
-    expect(
-      (await stack.get(`/certificates/${request.certificateNumber}`)).body.contacts[0].contactIdEmail.status,
-    ).toBe('UNDELIVERABLE');
-    expect(await stack.emails(request.primaryContact.email)).toHaveLength(0);
   });
 });
 
@@ -148,37 +98,6 @@ describe('Contact IDs are never reused', () => {
     expect(out.outcome === 'CREATED' && out.contactId).toBe(fresh);
     expect((await store.getContact(taken))?.certificateNumber).toBe(first.certificateNumber);
     expect((await store.getCertificate(second.certificateNumber))?.primaryContactId).toBe(fresh);
-  });
-});
-
-describe('query language', () => {
-  it('every state machine file is JSONPath', () => {
-    const files = readdirSync('statemachines').filter((f) => f.endsWith('.asl.json'));
-    expect(files.length).toBeGreaterThanOrEqual(2);
-    for (const file of files) {
-      const definition = JSON.parse(readFileSync(join('statemachines', file), 'utf8'));
-      expect(definition.QueryLanguage, file).toBe('JSONPath');
-      expect(JSON.stringify(definition), file).not.toMatch(/JSONata|\{%/);
-    }
-  });
-
-  it('the local runner refuses a JSONata definition instead of ignoring it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'asl-'));
-    const file = join(dir, 'jsonata.asl.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        QueryLanguage: 'JSONata',
-        StartAt: 'P',
-        States: { P: { Type: 'Pass', Output: '{% 1 %}', End: true } },
-      }),
-    );
-    const sfn = new LocalStepFunctions({
-      functions: {},
-      dynamodb: new DynamoDBClient({}),
-      retryIntervalMs: 1,
-    });
-    expect(() => sfn.register('Jsonata', file, 'STANDARD', {})).toThrow(/JSONPath only/);
   });
 });
 

@@ -1,0 +1,71 @@
+/**
+ * What a certificate read shows (GET /certificates/{n}): the registration, its contacts
+ * (replaced ones too) with masked emails, each product's coverage on `today`, the next
+ * reminder, and the audit trail, the registration first, emails masked: emails never leave
+ * in a read. Pure.
+ */
+import { summarizeCoverage } from './coverage.ts';
+import type { Notice } from './notices.ts';
+import {
+  type Contact,
+  maskEmail,
+  type RegisteredCertificate,
+  type RegisteredSerial,
+} from './registration.ts';
+
+export function certificateView(
+  certificate: RegisteredCertificate & { renewedBy?: string[] },
+  contacts: ReadonlyArray<Contact & { notice?: Pick<Notice, 'status' | 'sentAt'> }>,
+  serials: readonly RegisteredSerial[],
+  auditEvents: ReadonlyArray<Record<string, unknown>>,
+  today: string,
+) {
+  const serialBy = new Map(serials.map((s) => [s.serialNumber, s]));
+  return {
+    certificateNumber: certificate.certificateNumber,
+    salesOrderNumber: certificate.salesOrderNumber,
+    tier: certificate.tier,
+    term: { ...certificate.term, active: certificate.term.start <= today && today <= certificate.term.end },
+    company: certificate.company,
+    registeredAt: certificate.registeredAt,
+    renewalOf: certificate.renewalOf,
+    renewedBy: certificate.renewedBy ?? [],
+    contactsCertificate: certificate.contactsCertificate,
+    contacts: [...contacts]
+      .sort((a, b) => (a.issuedAt < b.issuedAt ? -1 : 1))
+      .map((c) => ({
+        contactId: c.contactId,
+        role: c.role,
+        status: c.status,
+        name: c.name,
+        email: maskEmail(c.email),
+        language: c.language,
+        issuedAt: c.issuedAt,
+        contactIdEmail: c.notice ? { status: c.notice.status, sentAt: c.notice.sentAt ?? null } : null,
+      })),
+    products: certificate.products.map((p) => {
+      const terms = serialBy.get(p.serialNumber)?.terms ?? [];
+      return {
+        serialNumber: p.serialNumber,
+        supportIdentifier: p.supportIdentifier,
+        product: p.product,
+        productLine: p.productLine,
+        version: p.version,
+        coverage: { ...summarizeCoverage(terms, today), terms },
+      };
+    }),
+    nextReminder: certificate.nextReminder,
+    asOf: today,
+    audit: [
+      {
+        at: certificate.registeredAt,
+        action: certificate.renewalOf.length ? 'CERTIFICATE_RENEWED' : 'CERTIFICATE_REGISTERED',
+        requestId: certificate.requestId,
+      },
+      ...auditEvents.map((e) => ({
+        ...e,
+        email: typeof e.email === 'string' ? maskEmail(e.email) : undefined,
+      })),
+    ],
+  };
+}

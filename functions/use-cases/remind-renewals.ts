@@ -1,0 +1,152 @@
+/**
+ * The renewal reminders of one index shard of a day, in two steps of renewal-reminders:
+ *
+ * `claimRenewalReminders` (once per shard, every shard side by side):
+ * 1. read the certificates due (the sparse index, page by page);
+ * 2. for each: the contacts of the certificate holding its roster → who is reminded, on which
+ *    digest (core/reminders) → claim its ledger entry, move it to its next reminder and add
+ *    its line to each recipient's digest, in one transaction; one nobody can be told of is
+ *    claimed UNREACHABLE, and not tried again.
+ *
+ * `deliverRenewalReminders` (once per shard, after every shard has claimed, so a digest
+ * holds all of the day's certificates):
+ * 1. read the day's claims not yet sent (this run's, and those of an attempt that crashed or
+ *    was retried: a claim stays open until each of its digests has gone);
+ * 2. place the lines an interrupted claim had not placed;
+ * 3. start each digest's delivery under its own name (a second start is refused).
+ * Digest ids never travel through the state machine, so a day's size has no state limit.
+ */
+import type { Deliveries } from '../adapters/deliveries.ts';
+import type { DigestEntry, ReadCost, ReminderStore } from '../adapters/reminders.ts';
+import type { RegisteredCertificate, Roster } from '../core/registration.ts';
+import {
+  type DueReminder,
+  offsetsFor,
+  type ReminderOffsets,
+  reminderAfter,
+  reminderDigestLines,
+} from '../core/reminders.ts';
+import { now } from '../shared/clock.ts';
+import { logger } from '../shared/logger.ts';
+
+export interface ReminderShard {
+  day: string;
+  shard: number;
+  offsets: ReminderOffsets;
+  renewUrl: string;
+}
+
+export interface RemindersClaimed extends ReadCost {
+  day: string;
+  shard: number;
+  claimed: number;
+  unreachable: number;
+  skipped: number;
+}
+
+export interface RemindersDelivered extends ReadCost {
+  day: string;
+  shard: number;
+  /** Claims of the day not yet sent when the step began (an earlier attempt's among them). */
+  openClaims: number;
+  /** Claims whose lines an interrupted attempt had not all placed. */
+  finished: number;
+  /** Digests handed to delivery (a start refused by name counts: it was started before). */
+  digests: number;
+}
+
+/** A certificate's lines, one per recipient, each on the page that recipient's digest has reached. */
+function digestEntries(store: ReminderStore, day: string, renewUrl: string, cost: ReadCost) {
+  const rosters = new Map<string, Roster>();
+  // A heavy recipient's next line starts on the page its last one reached.
+  const pages = new Map<string, number>();
+  return {
+    pages,
+    async of(certificate: RegisteredCertificate, due: DueReminder): Promise<DigestEntry[]> {
+      const contacts = await store.contactsOf(certificate, rosters, cost);
+      return reminderDigestLines(certificate, due, contacts, day, renewUrl, now()).map((line) => ({
+        ...line,
+        page: pages.get(line.recipient) ?? 1,
+      }));
+    },
+  };
+}
+
+export async function claimRenewalReminders(
+  store: ReminderStore,
+  { day, shard, offsets, renewUrl }: ReminderShard,
+): Promise<RemindersClaimed> {
+  const result: RemindersClaimed = {
+    day,
+    shard,
+    claimed: 0,
+    unreachable: 0,
+    skipped: 0,
+    readUnits: 0,
+    itemsRead: 0,
+  };
+  const entries = digestEntries(store, day, renewUrl, result);
+  for await (const page of store.dueOn(day, shard, result)) {
+    for (const certificate of page) {
+      const due = certificate.nextReminder;
+      if (!due || due.on !== day) continue;
+      const lines = await entries.of(certificate, due);
+      const next = reminderAfter(certificate.term.end, offsetsFor(certificate.tier, offsets), day);
+      const outcome = await store.claim(certificate, due, next, lines, now().toISOString());
+      for (const e of lines) entries.pages.set(e.recipient, e.page);
+      if (!outcome.claimed) {
+        result.skipped++;
+        continue;
+      }
+      if (lines.length === 0) {
+        // Recorded in the ledger as UNREACHABLE, and not tried again.
+        logger.warn('renewal reminder has no reachable contact', {
+          certificate: certificate.certificateNumber,
+        });
+        result.unreachable++;
+        continue;
+      }
+      result.claimed++;
+    }
+  }
+  return result;
+}
+
+export async function deliverRenewalReminders(
+  store: ReminderStore,
+  deliveries: Deliveries,
+  { day, shard, renewUrl }: Omit<ReminderShard, 'offsets'>,
+): Promise<RemindersDelivered> {
+  const result: RemindersDelivered = {
+    day,
+    shard,
+    openClaims: 0,
+    finished: 0,
+    digests: 0,
+    readUnits: 0,
+    itemsRead: 0,
+  };
+  const entries = digestEntries(store, day, renewUrl, result);
+  const digests = new Set<string>();
+  for await (const page of store.openClaims(day, shard, result)) {
+    for (const open of page) {
+      result.openClaims++;
+      let ids = open.pendingDigests;
+      if (open.unplaced > 0) {
+        const certificate = await store.registrations.getCertificate(open.certificateNumber);
+        result.itemsRead++;
+        if (certificate) {
+          ids = await store.finishClaim(
+            open,
+            await entries.of(certificate, { offset: open.offset, on: open.day }),
+          );
+          result.finished++;
+        }
+      }
+      for (const id of ids) digests.add(id);
+    }
+  }
+  await deliveries.start([...digests].sort());
+  result.digests = digests.size;
+  return result;
+}
