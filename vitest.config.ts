@@ -2,7 +2,8 @@
  * Five projects, one run (`npm test`, what CI runs):
  * - `unit` and `handlers`: the core, and each handler with its AWS clients mocked;
  * - `infra`: the CDK app, synthesized once per worker without bundling (test/infra/synth.ts);
- * - `build`: the one synth as `npx cdk synth` makes it, functions bundled (test/build);
+ * - `build`: the synth as `npx cdk synth` makes it, functions bundled, and a synth that proves
+ *   the validation live (test/build);
  * - `local`: everything on DynamoDB Local (one JVM for the run, started by this project's
  *   globalSetup only): handlers on a real table, the ASL files on the local stack, the
  *   end-to-end and fault suites.
@@ -30,7 +31,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        // Pure functions and local helpers: no environment, no mocks, so one module cache per worker.
+        // The core and local helpers: one module cache per worker (files load in milliseconds, not a
+        // fork each). A file that changes the environment, a spy or a module registry restores it.
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false },
       },
       {
@@ -49,7 +51,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        // The one synth as `npx cdk synth` makes it: esbuild bundles, every validation (tens of seconds).
+        // Whole-service synths the infra suite leaves out: esbuild bundles, a failing canary (tens of seconds).
         test: { name: 'build', include: ['test/build/**/*.test.ts'] },
       },
       {
@@ -65,6 +67,9 @@ export default defineConfig({
           // DynamoDB Local (one JVM) is started once for this project; each test file that needs
           // it creates its own table, so files run in parallel without sharing state.
           globalSetup: ['test/support/global-setup.ts'],
+          // A test that moves the local clock across a year runs every daily job of each day
+          // crossed: over a minute when both cores are shared with another file and the JVM.
+          testTimeout: 180_000,
         },
       },
     ],

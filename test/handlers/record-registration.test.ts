@@ -248,6 +248,8 @@ describe('record-registration: the same registration again', () => {
 
 describe('record-registration: races and retries', () => {
   it('a racing identical registration replays the winner (TransactionCanceledException → reload → REPLAYED)', async () => {
+    // Both decide on an empty table, then commit at once: DynamoDB lets one transaction through.
+    sends.together(TransactWriteCommand, 2);
     const [a, b] = await Promise.all([
       record(FIRST)(input(contractExample(), 'req-a')),
       record(SECOND)(input(contractExample(), 'req-b')),

@@ -118,7 +118,7 @@ describe('every function', () => {
     );
   });
 
-  it('runs nodejs24.x on arm64 with active tracing, 512 MB and the bundled ESM handler', () => {
+  it('runs nodejs24.x on arm64 with active tracing, 512 MB and index.handler (the bundle: test/build)', () => {
     for (const { name, fn } of catalog()) {
       const { Properties } = resourceOf(stateless, fn.function);
       expect(Properties.Runtime, name).toBe('nodejs24.x');

@@ -3,8 +3,8 @@
  * cdk-nag and the Control Tower checks registered and run, failing the synth on a
  * finding), with two differences that cost seconds and that no assertion here needs:
  * - functions are not bundled (esbuild, ~25 bundles): no assertion here reads a bundle;
- * - CDK's built-in CloudFormation validation (a WASM engine, ~4 s to warm up per process,
- *   whose findings are warnings) is off.
+ * - CDK's built-in CloudFormation validation (a WASM engine, seconds to warm up in each
+ *   process, whose findings are warnings) is off.
  * test/build/synth.test.ts makes the one synth with both, and checks the bundles and that
  * no validation, the built-in one included, reports anything.
  *
@@ -30,7 +30,8 @@ export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
 
 /**
  * A production stage with every optional setting given: one synth for the tests of
- * production (retention, protection, Control Tower) and of the optional settings.
+ * production (retention, protection, Control Tower) and of the optional settings, all in
+ * test/infra/stages.test.ts so that one worker makes it.
  */
 export const PRODUCTION = {
   stage: 'prod',

@@ -121,6 +121,8 @@ type CommandType<C extends Command> = abstract new (...args: any[]) => C;
 export class Sends {
   private readonly commands: Command[] = [];
   private readonly faults: Array<{ type: CommandType<Command>; error: Error; times: number }> = [];
+  private readonly gates: Array<{ type: CommandType<Command>; waiting: Array<() => void>; count: number }> =
+    [];
 
   constructor(client: { send: (...args: any[]) => Promise<unknown> }) {
     const send = client.send;
@@ -131,8 +133,24 @@ export class Sends {
         fault.times--;
         return Promise.reject(fault.error);
       }
+      const gate = this.gates.find((g) => command instanceof g.type && g.count > 0);
+      if (gate) {
+        gate.count--;
+        const passed = new Promise<void>((resolve) => gate.waiting.push(resolve));
+        if (gate.count === 0) for (const release of gate.waiting) release();
+        return passed.then(() => send.call(client, command, ...rest));
+      }
       return send.call(client, command, ...rest);
     }) as never);
+  }
+
+  /**
+   * The next `count` commands of this kind wait for one another, then all go to the service
+   * at once: a race decided by the service, whatever the order the callers got there in.
+   */
+  together<C extends Command>(type: CommandType<C>, count: number): this {
+    this.gates.push({ type: type as unknown as CommandType<Command>, waiting: [], count });
+    return this;
   }
 
   /** The inputs of the commands of one kind, in the order they were sent. */
