@@ -151,14 +151,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(() => scheduler.close());
 
-    const substitutions: Record<string, string> = { [TABLE_NAME_PLACEHOLDER]: tableName };
-    for (const name of Object.keys(TASK_FUNCTIONS) as TaskFunctionName[])
-      substitutions[functionArnPlaceholder(name)] = functionArn(name);
-    for (const name of Object.keys(WORKFLOWS) as WorkflowName[]) {
-      const arn = stateMachineArn(name);
-      substitutions[stateMachineArnPlaceholder(name)] = arn;
-      Object.assign(process.env, workflowEnvironment(name, arn));
-    }
+    const substitutions = aslSubstitutions(tableName);
+    for (const name of Object.keys(WORKFLOWS) as WorkflowName[])
+      Object.assign(process.env, workflowEnvironment(name, stateMachineArn(name)));
     // Handlers read their environment when first imported, as at a Lambda cold start.
     for (const [name, fn] of Object.entries(TASK_FUNCTIONS)) {
       const module = (await import(pathToFileURL(join(ROOT, fn.entry)).href)) as { handler: TaskHandler };
@@ -239,6 +234,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stopAll(stops);
     throw error;
   }
+}
+
+/** What CDK's definitionSubstitutions fill in the ASL files, with the local ARNs. */
+export function aslSubstitutions(tableName: string): Record<string, string> {
+  const substitutions: Record<string, string> = { [TABLE_NAME_PLACEHOLDER]: tableName };
+  for (const name of Object.keys(TASK_FUNCTIONS) as TaskFunctionName[])
+    substitutions[functionArnPlaceholder(name)] = functionArn(name);
+  for (const name of Object.keys(WORKFLOWS) as WorkflowName[])
+    substitutions[stateMachineArnPlaceholder(name)] = stateMachineArn(name);
+  return substitutions;
 }
 
 /**

@@ -4,8 +4,8 @@
  * and the per-recipient digest notices that the deliver-notice workflow sends.
  *
  * Nothing claimed may be lost: a claimed ledger entry stays in the day's index (kind
- * CLAIMED) until every digest carrying it has been sent, so a retried or re-run claim
- * finds the digests an earlier, crashed attempt claimed and delivers them.
+ * CLAIMED) until every digest carrying it has been sent, so the run's delivery step finds
+ * the digests an earlier, crashed attempt claimed and delivers them.
  */
 import {
   type DynamoDBDocumentClient,
@@ -41,9 +41,7 @@ export interface DigestEntry extends ReminderDigestLine {
   page: number;
 }
 
-export type ClaimOutcome =
-  | { claimed: true; digestIds: string[] }
-  | { claimed: false; reason: 'ALREADY_CLAIMED' | 'NOT_DUE' };
+export type ClaimOutcome = { claimed: true } | { claimed: false; reason: 'ALREADY_CLAIMED' | 'NOT_DUE' };
 
 /** A claimed ledger entry whose digests have not all gone: what a re-run must still deliver. */
 export interface OpenClaim {
@@ -191,7 +189,7 @@ export class ReminderStore {
       }
     }
     for (const d of rest) await this.placeRest(ledgerKey, d, receipt);
-    return { claimed: true, digestIds: digests.map((d) => d.digestId(d.page)) };
+    return { claimed: true };
   }
 
   /**

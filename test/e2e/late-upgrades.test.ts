@@ -9,25 +9,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReleaseStore } from '../../functions/adapters/releases.ts';
-import {
-  functionArnPlaceholder,
-  stateMachineArnPlaceholder,
-  TABLE_NAME_PLACEHOLDER,
-  TASK_FUNCTIONS,
-  type TaskFunctionName,
-  WORKFLOWS,
-  type WorkflowName,
-} from '../../functions/catalog.ts';
+import { WORKFLOWS } from '../../functions/catalog.ts';
 import { addDays } from '../../functions/core/calendar.ts';
 import { gaRunExecutionName } from '../../functions/core/upgrades.ts';
 import { versionSortKey } from '../../functions/core/versions.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb.ts';
-import {
-  functionArn,
-  LocalStepFunctions,
-  stateMachineArn,
-  type TaskHandler,
-} from '../../local/stepfunctions.ts';
+import { aslSubstitutions } from '../../local/stack.ts';
+import { LocalStepFunctions, stateMachineArn, type TaskHandler } from '../../local/stepfunctions.ts';
 import { clockOf, unchanged } from '../support/clock.ts';
 import { registerVersions, registration, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -261,11 +249,7 @@ describe('a serial registered after the GA run of a release', () => {
       }),
       retryIntervalMs: 1,
     });
-    const substitutions: Record<string, string> = { [TABLE_NAME_PLACEHOLDER]: stack.tableName };
-    for (const name of Object.keys(TASK_FUNCTIONS) as TaskFunctionName[])
-      substitutions[functionArnPlaceholder(name)] = functionArn(name);
-    for (const name of Object.keys(WORKFLOWS) as WorkflowName[])
-      substitutions[stateMachineArnPlaceholder(name)] = stateMachineArn(name);
+    const substitutions = aslSubstitutions(stack.tableName);
     for (const name of ['DeliverNotice', 'RegisterCertificate'] as const)
       failing.register(name, WORKFLOWS[name].file, WORKFLOWS[name].type, substitutions);
 
