@@ -81,6 +81,7 @@ export class ContactsStore {
           Item: {
             ...keys.contact(change.contact.contactId),
             ...keys.pendingNotice(notice.id, notice.createdAt),
+            ...keys.emailLookup(change.contact.email, change.contact.contactId),
             type: 'Contact',
             ...change.contact,
             notice,

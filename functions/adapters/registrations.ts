@@ -157,6 +157,7 @@ export class RegistrationStore {
 function certificateItem(c: RegisteredCertificate, contactIds: string[]): Record<string, unknown> {
   return {
     ...keys.certificate(c.certificateNumber),
+    ...keys.orderLookup(c.salesOrderNumber, c.certificateNumber),
     ...(c.nextReminder
       ? keys.dueIndex(c.nextReminder.on, 'REMINDER', `${c.certificateNumber}#${c.nextReminder.offset}`)
       : {}),
@@ -169,6 +170,7 @@ function certificateItem(c: RegisteredCertificate, contactIds: string[]): Record
 function contactItem(c: Contact, notice: Notice | null): Record<string, unknown> {
   return {
     ...keys.contact(c.contactId),
+    ...keys.emailLookup(c.email, c.contactId),
     type: 'Contact',
     ...c,
     ...(notice ? { notice, ...keys.pendingNotice(notice.id, notice.createdAt) } : {}),
@@ -179,6 +181,7 @@ function serialItem(s: RegisteredSerial): Record<string, unknown> {
   return {
     ...keys.serial(s.serialNumber),
     ...keys.productIndex(s.product, versionSortKey(s.version), s.serialNumber),
+    ...keys.supportIdentifierLookup(s.supportIdentifier, s.serialNumber),
     type: 'Serial',
     ...s,
     termCertificates: new Set(s.terms.map((t) => t.certificateNumber)),

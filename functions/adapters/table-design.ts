@@ -23,6 +23,17 @@ export const TABLE_DESIGN = {
       sortKey: 'GSI3SK',
       projection: 'KEYS_ONLY',
     },
+    /**
+     * Exact-match lookups (GET /certificates?…, GET /entitlements?supportIdentifier=): a
+     * certificate by its sales order number, a serial by its support identifier, a contact by
+     * its email (lower-cased). Keys only: the key names the item, a GetItem reads it.
+     */
+    lookup: {
+      indexName: 'Lookup',
+      partitionKey: 'GSI4PK',
+      sortKey: 'GSI4SK',
+      projection: 'KEYS_ONLY',
+    },
   },
 } as const;
 
@@ -146,6 +157,19 @@ export const keys = {
     return { since: sortKey.slice(0, cut), noticeId: sortKey.slice(cut + 1) };
   },
   pendingNoticeShard: (shard: number) => `PENDING#${shard}`,
+  /** Lookup index entries: each item kind is found by one identifier of its own. */
+  orderLookup: (salesOrderNumber: string, certificateNumber: string) => ({
+    GSI4PK: `ORDER#${salesOrderNumber}`,
+    GSI4SK: `CERT#${certificateNumber}`,
+  }),
+  supportIdentifierLookup: (supportIdentifier: string, serialNumber: string) => ({
+    GSI4PK: `SUPPORTID#${supportIdentifier}`,
+    GSI4SK: `SERIAL#${serialNumber}`,
+  }),
+  emailLookup: (email: string, contactId: string) => ({
+    GSI4PK: `EMAIL#${email.toLowerCase()}`,
+    GSI4SK: `CONTACT#${contactId}`,
+  }),
   /** DueByDate index entries: `kind` keeps reminders, milestones, GA runs and their upgrade notices apart within a day. */
   dueIndex: (day: string, kind: DueKind, id: string) => ({
     GSI2PK: dueShard(day, shardOf(id)),

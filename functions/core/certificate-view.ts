@@ -23,6 +23,7 @@ export function certificateView(
   const serialBy = new Map(serials.map((s) => [s.serialNumber, s]));
   return {
     certificateNumber: certificate.certificateNumber,
+    status: certificate.status ?? 'ACTIVE',
     salesOrderNumber: certificate.salesOrderNumber,
     tier: certificate.tier,
     term: { ...certificate.term, active: certificate.term.start <= today && today <= certificate.term.end },

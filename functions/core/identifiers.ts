@@ -123,3 +123,35 @@ export const PhoneNumber = z
       'a phone number holds digits, spaces, dots, dashes, brackets and an optional leading +',
     ),
   );
+
+/**
+ * Where the software is installed (DOMAIN.md "Business time"): an IANA time zone, as the
+ * runtime's time-zone database knows it (aliases such as `UTC` included).
+ */
+export const TimeZone = z.string().check(
+  z.maxLength(64, 'a time zone is an IANA name such as Europe/Paris'),
+  z.refine(
+    (zone) => {
+      if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone)) return false;
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: 'a time zone is an IANA name such as Europe/Paris' },
+  ),
+);
+
+/** An ISO 3166-1 alpha-2 country code (upper case), as Intl knows the regions. */
+export const CountryCode = z.string().check(
+  z.refine(
+    (code) => {
+      if (!/^[A-Z]{2}$/.test(code)) return false;
+      const name = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' }).of(code);
+      return name !== undefined && name !== 'Unknown Region';
+    },
+    { error: 'country is an ISO 3166-1 alpha-2 code such as FR' },
+  ),
+);

@@ -110,6 +110,13 @@ export interface RegisteredCertificate {
   roster: Roster;
   /** Bumped by every contact change: the condition that serialises concurrent changes. */
   rosterVersion: number;
+  /** VOID once licensing ops void it (DELETE /certificates/{n}); absent on older records = ACTIVE. */
+  status?: 'ACTIVE' | 'VOID';
+  /** Where the software is installed (IANA zone, ISO country): business hours and holidays are theirs. */
+  timeZone?: string;
+  country?: string;
+  /** Serials of this certificate a later certificate renewed: its reminders no longer name them. */
+  renewedSerials?: string[];
 }
 
 /** Active contacts of a certificate: Contact ID → the serials they may call about. */

@@ -6,7 +6,7 @@ import type { WorkflowName } from '../catalog.ts';
 
 export interface Route {
   id: string;
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   entry: string;
   /** What the function may touch; CDK turns this into least-privilege grants. */

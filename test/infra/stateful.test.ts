@@ -19,7 +19,7 @@ describe('the table', () => {
     return tables[0]!;
   };
 
-  it('has the string keys of TABLE_DESIGN and its three indexes, each with its projection', () => {
+  it('has the string keys of TABLE_DESIGN and its four indexes, each with its projection', () => {
     const { Properties } = table();
     expect(Properties.KeySchema).toEqual([
       { AttributeName: TABLE_DESIGN.partitionKey, KeyType: 'HASH' },
@@ -30,7 +30,7 @@ describe('the table', () => {
     const indexes = Object.fromEntries(
       (Properties.GlobalSecondaryIndexes as Json[]).map((i) => [i.IndexName, i]),
     );
-    expect(Object.keys(indexes).sort()).toEqual(['ByProduct', 'DueByDate', 'PendingNotices']);
+    expect(Object.keys(indexes).sort()).toEqual(['ByProduct', 'DueByDate', 'Lookup', 'PendingNotices']);
     for (const index of Object.values(TABLE_DESIGN.indexes)) {
       expect(indexes[index.indexName]).toEqual({
         IndexName: index.indexName,
