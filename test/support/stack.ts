@@ -21,6 +21,13 @@ export interface TestStack extends LocalStack {
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: any; headers: Headers }>;
   put(path: string, body: unknown): Promise<{ status: number; body: any; headers: Headers }>;
+  /** A JSON merge patch (RFC 7396) unless `headers` says otherwise. */
+  patch(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+  delete(path: string): Promise<{ status: number; body: any; headers: Headers }>;
   get(path: string): Promise<{ status: number; body: any; headers: Headers }>;
   emails(to?: string): Promise<Email[]>;
   /** Every item in the table (tests only: the service itself never scans). */
@@ -60,6 +67,9 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     ...stack,
     post: (path, body, headers) => call('POST', path, body, headers),
     put: (path, body) => call('PUT', path, body),
+    patch: (path, body, headers) =>
+      call('PATCH', path, body, { 'content-type': 'application/merge-patch+json', ...headers }),
+    delete: (path) => call('DELETE', path),
     get: (path) => call('GET', path),
     async emails(to) {
       const store = (await (await fetch(`${stack.sesUrl}/store`)).json()) as { emails: Email[] };
