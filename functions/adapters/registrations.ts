@@ -12,7 +12,9 @@ import type {
   RegistrationContext,
   RegistrationDecision,
   Roster,
+  RosterHolder,
 } from '../core/registration.ts';
+import type { RenewalContacts, RenewedTerm } from '../core/renewal-contacts.ts';
 import { versionSortKey } from '../core/versions.ts';
 import { batchGetAll } from './batch-get.ts';
 import { getRecord, queryPrefix, strip, type TransactItem } from './items.ts';
@@ -28,7 +30,16 @@ export type CertificateRecord = RegisteredCertificate & {
   /** Contact IDs replaced on this certificate: no longer valid, still part of its history. */
   formerContactIds?: string[];
   renewedBy?: string[];
+  /** A renewal's Contact ID email, owed on the renewal certificate itself. */
+  notice?: Notice;
 };
+
+/** What a renewal changes besides its certificate and serials (core/renewal-contacts). */
+export interface RenewalPlan {
+  holder: RosterHolder;
+  contacts: RenewalContacts;
+  terms: RenewedTerm[];
+}
 
 export class RegistrationStore {
   constructor(
@@ -64,14 +75,43 @@ export class RegistrationStore {
     const certificate = items.find((i) => i.SK === 'CERTIFICATE');
     const serials = items.filter((i) => i.SK === 'SERIAL').map((i) => record<RegisteredSerial>(i));
     const roots = [...new Set(serials.map((s) => s.contactsCertificate))];
-    const rootItems = roots.length ? await this.batchGet(roots.map(keys.certificate)) : [];
+    // A renewal's earlier certificates (every term of its serials) and the roster holder, read once.
+    const earlierNumbers = [...new Set(serials.flatMap((s) => s.terms.map((t) => t.certificateNumber)))];
+    const related = [...new Set([...roots, ...earlierNumbers])];
+    const relatedItems = related.length
+      ? (await this.batchGet(related.map(keys.certificate))).map((i) => record<CertificateRecord>(i))
+      : [];
+    const byNumber = new Map(relatedItems.map((c) => [c.certificateNumber, c]));
     const primaryContactOf = Object.fromEntries(
-      rootItems.map((c) => [c.certificateNumber as string, c.primaryContactId as string]),
+      roots.flatMap((n) => (byNumber.has(n) ? [[n, byNumber.get(n)?.primaryContactId as string]] : [])),
     );
+    const holder = roots.length === 1 ? byNumber.get(roots[0] as string) : undefined;
     return {
       certificate: certificate ? record<CertificateRecord>(certificate) : null,
       serials,
       primaryContactOf,
+      ...(holder
+        ? {
+            holder: {
+              certificateNumber: holder.certificateNumber,
+              entries: holder.roster ?? {},
+              version: holder.rosterVersion ?? 0,
+              primaryContactId: holder.primaryContactId,
+            },
+          }
+        : {}),
+      earlier: earlierNumbers.flatMap((n) => {
+        const c = byNumber.get(n);
+        return c
+          ? [
+              {
+                certificateNumber: n,
+                serialNumbers: c.products.map((p) => p.serialNumber),
+                renewedSerials: c.renewedSerials ?? [],
+              },
+            ]
+          : [];
+      }),
     };
   }
 
@@ -90,19 +130,39 @@ export class RegistrationStore {
   /**
    * Commit a decision atomically. Every put is conditional, so a racing identical
    * request, a Contact ID collision or a serial registered meanwhile cancels the
-   * whole transaction; the caller reloads and decides again.
+   * whole transaction; the caller reloads and decides again. A renewal also moves the
+   * roster (on its version, as contact changes do: they serialise) and records the serials
+   * it renews on each earlier certificate (on the set as read: two renewals serialise).
    */
-  async commit(decision: Exclude<RegistrationDecision, { kind: 'REPLAY' }>, notice: Notice | null) {
+  async commit(
+    decision: Exclude<RegistrationDecision, { kind: 'REPLAY' }>,
+    notice: Notice | null,
+    renewal?: RenewalPlan,
+  ) {
     const items: TransactItem[] = [];
     const { certificate } = decision;
     const contactIds = decision.kind === 'CREATE' ? [decision.contact.contactId] : [];
-    items.push(this.putNew(certificateItem(certificate, contactIds)));
+    const onCertificate = decision.kind === 'RENEW' ? notice : null;
+    items.push(this.putNew(certificateItem(certificate, contactIds, onCertificate)));
     if (decision.kind === 'CREATE') items.push(this.putNew(contactItem(decision.contact, notice)));
     for (const serial of decision.newSerials) items.push(this.putNew(serialItem(serial)));
     if (decision.kind === 'RENEW') {
       for (const { serial, term } of decision.extendedSerials) items.push(this.extendCoverage(serial, term));
-      for (const renewed of certificate.renewalOf)
-        items.push(this.stopReminders(renewed, certificate.certificateNumber));
+      const updates = new Map<string, CertificateUpdate>();
+      const on = (n: string) => {
+        const u = updates.get(n) ?? newUpdate();
+        updates.set(n, u);
+        return u;
+      };
+      if (!renewal) throw new Error(`renewal ${certificate.certificateNumber} committed without its plan`);
+      for (const term of renewal.terms)
+        renewTerm(on(term.certificateNumber), term, certificate.certificateNumber);
+      const { holder, contacts } = renewal;
+      moveRoster(on(holder.certificateNumber), holder, contacts);
+      if (contacts.issued) items.push(this.putNew(contactItem(contacts.contact, null)));
+      for (const u of contacts.updated) items.push(this.updateContact(u));
+      if (contacts.replaced) items.push(this.retireContact(contacts.replaced));
+      for (const [n, u] of updates) items.push(this.updateCertificate(n, u));
     }
     return this.db.send(
       new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'INDEXES' }),
@@ -132,15 +192,65 @@ export class RegistrationStore {
     };
   }
 
-  /** The renewed certificate's reminders still due stop: it leaves the due-date index. */
-  private stopReminders(certificateNumber: string, renewedBy: string): TransactItem {
+  /** One update per certificate: an earlier term renewed and the roster may be the same item. */
+  private updateCertificate(certificateNumber: string, u: CertificateUpdate): TransactItem {
+    const clauses = [
+      u.set.length ? `SET ${u.set.join(', ')}` : '',
+      u.remove.length ? `REMOVE ${u.remove.join(', ')}` : '',
+      u.add.length ? `ADD ${u.add.join(', ')}` : '',
+    ].filter(Boolean);
+    const values = Object.keys(u.values).length ? { ExpressionAttributeValues: u.values } : {};
+    const condition = ['attribute_exists(PK)', ...u.conditions].join(' AND ');
+    // The roster only checked (nothing else to write there): its version must still hold.
+    if (clauses.length === 0)
+      return {
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: keys.certificate(certificateNumber),
+          ConditionExpression: condition,
+          ...values,
+        },
+      };
     return {
       Update: {
         TableName: this.tableName,
         Key: keys.certificate(certificateNumber),
-        UpdateExpression: 'REMOVE GSI2PK, GSI2SK SET nextReminder = :none ADD renewedBy :by',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: { ':none': null, ':by': new Set([renewedBy]) },
+        UpdateExpression: clauses.join(' '),
+        ConditionExpression: condition,
+        ...values,
+      },
+    };
+  }
+
+  /** A contact promoted to primary, or demoted to designated, with the serials it answers for. */
+  private updateContact(u: RenewalContacts['updated'][number]): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.contact(u.contactId),
+        UpdateExpression: 'SET #role = :role, serialNumbers = :serials',
+        ConditionExpression: '#status = :active',
+        ExpressionAttributeNames: { '#role': 'role', '#status': 'status' },
+        ExpressionAttributeValues: { ':role': u.role, ':serials': u.serialNumbers, ':active': 'ACTIVE' },
+      },
+    };
+  }
+
+  /** The previous primary, with no room left beside the new one: kept, no longer valid. */
+  private retireContact(r: NonNullable<RenewalContacts['replaced']>): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.contact(r.contactId),
+        UpdateExpression: 'SET #status = :replaced, replacedBy = :by, replacedAt = :at',
+        ConditionExpression: '#status = :active',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':replaced': 'REPLACED',
+          ':active': 'ACTIVE',
+          ':by': r.replacedBy,
+          ':at': r.replacedAt,
+        },
       },
     };
   }
@@ -154,7 +264,12 @@ export class RegistrationStore {
   }
 }
 
-function certificateItem(c: RegisteredCertificate, contactIds: string[]): Record<string, unknown> {
+function certificateItem(
+  c: RegisteredCertificate,
+  contactIds: string[],
+  notice: Notice | null = null,
+): Record<string, unknown> {
+  const { renewedSerials, ...rest } = c;
   return {
     ...keys.certificate(c.certificateNumber),
     ...keys.orderLookup(c.salesOrderNumber, c.certificateNumber),
@@ -162,9 +277,88 @@ function certificateItem(c: RegisteredCertificate, contactIds: string[]): Record
       ? keys.dueIndex(c.nextReminder.on, 'REMINDER', `${c.certificateNumber}#${c.nextReminder.offset}`)
       : {}),
     type: 'Certificate',
-    ...c,
+    ...rest,
+    // A string set, so renewals ADD to it and conditions can test it; never an empty set.
+    ...(renewedSerials?.length ? { renewedSerials: new Set(renewedSerials) } : {}),
     contactIds,
+    ...(notice ? { notice, ...keys.pendingNotice(notice.id, notice.createdAt) } : {}),
   };
+}
+
+/** The parts of one certificate's update within a transaction (a placeholder set per item). */
+interface CertificateUpdate {
+  set: string[];
+  remove: string[];
+  add: string[];
+  conditions: string[];
+  values: Record<string, unknown>;
+}
+const newUpdate = (): CertificateUpdate => ({ set: [], remove: [], add: [], conditions: [], values: {} });
+
+/**
+ * A condition that `renewedSerials` holds exactly `serials` (absent when none): the renewed
+ * serials only grow through a renewal, so a write conditioned on them as read cannot
+ * override a renewal committed meanwhile (the reminder claim, a second renewal).
+ */
+export function renewedSerialsAre(
+  serials: readonly string[],
+  prefix = ':renewed',
+): { condition: string; values: Record<string, unknown> } {
+  if (serials.length === 0) return { condition: 'attribute_not_exists(renewedSerials)', values: {} };
+  const values: Record<string, unknown> = { [`${prefix}Count`]: serials.length };
+  serials.forEach((s, i) => {
+    values[`${prefix}${i}`] = s;
+  });
+  return {
+    condition: `(size(renewedSerials) = ${prefix}Count AND ${serials.map((_, i) => `contains(renewedSerials, ${prefix}${i})`).join(' AND ')})`,
+    values,
+  };
+}
+
+/**
+ * An earlier certificate renewed: the serials renewed join `renewedSerials` (on the set as
+ * read), and only once every serial of it is renewed does it leave the due-date index.
+ */
+function renewTerm(u: CertificateUpdate, term: RenewedTerm, renewedBy: string): void {
+  u.add.push('renewedBy :renewedBy');
+  u.values[':renewedBy'] = new Set([renewedBy]);
+  if (term.add.length) {
+    u.add.push('renewedSerials :renewing');
+    u.values[':renewing'] = new Set(term.add);
+  }
+  const same = renewedSerialsAre(term.before);
+  u.conditions.push(same.condition);
+  Object.assign(u.values, same.values);
+  if (term.complete) {
+    u.set.push('nextReminder = :none');
+    u.remove.push('GSI2PK', 'GSI2SK');
+    u.values[':none'] = null;
+  }
+}
+
+/** The roster moves on its version, as a contact change does, even when only checked. */
+function moveRoster(u: CertificateUpdate, holder: RosterHolder, contacts: RenewalContacts): void {
+  u.conditions.push(
+    holder.version === 0 ? 'attribute_not_exists(rosterVersion)' : 'rosterVersion = :version',
+  );
+  if (holder.version !== 0) u.values[':version'] = holder.version;
+  if (!contacts.roster) return;
+  u.set.push(
+    'roster = :roster',
+    'rosterVersion = :nextVersion',
+    'contactIds = :ids',
+    'primaryContactId = :primary',
+  );
+  Object.assign(u.values, {
+    ':roster': contacts.roster,
+    ':nextVersion': holder.version + 1,
+    ':ids': Object.keys(contacts.roster).sort(),
+    ':primary': contacts.contact.contactId,
+  });
+  if (contacts.replaced) {
+    u.add.push('formerContactIds :former');
+    u.values[':former'] = new Set([contacts.replaced.contactId]);
+  }
 }
 
 function contactItem(c: Contact, notice: Notice | null): Record<string, unknown> {
@@ -177,7 +371,7 @@ function contactItem(c: Contact, notice: Notice | null): Record<string, unknown>
   };
 }
 
-function serialItem(s: RegisteredSerial): Record<string, unknown> {
+export function serialItem(s: RegisteredSerial): Record<string, unknown> {
   return {
     ...keys.serial(s.serialNumber),
     ...keys.productIndex(s.product, versionSortKey(s.version), s.serialNumber),
@@ -190,10 +384,11 @@ function serialItem(s: RegisteredSerial): Record<string, unknown> {
 
 /** A record without its storage attributes; the sets kept for conditions read as sorted lists. */
 function record<T = Record<string, unknown>>(item: Record<string, unknown>): T {
-  const { termCertificates, renewedBy, formerContactIds, ...rest } = strip(item);
+  const { termCertificates, renewedBy, formerContactIds, renewedSerials, ...rest } = strip(item);
   return {
     ...rest,
     ...(renewedBy instanceof Set ? { renewedBy: [...renewedBy].sort() } : {}),
+    ...(renewedSerials instanceof Set ? { renewedSerials: [...renewedSerials].sort() } : {}),
     ...(formerContactIds instanceof Set ? { formerContactIds: [...formerContactIds].sort() } : {}),
   } as T;
 }

@@ -24,8 +24,8 @@ import {
 import { backoff } from '../shared/backoff.ts';
 import type { ReadCost } from './batch-get.ts';
 import { dueInShard } from './due-index.ts';
-import { cancellationCodes, type TransactItem } from './items.ts';
-import { RegistrationStore } from './registrations.ts';
+import { cancellationCodes, type TransactItem, written } from './items.ts';
+import { RegistrationStore, renewedSerialsAre } from './registrations.ts';
 import { keys } from './table-design.ts';
 
 /** DynamoDB allows 100 actions in a transaction; the ledger and the certificate take two. */
@@ -101,10 +101,36 @@ export class ReminderStore {
   }
 
   /** Certificates whose next reminder falls on `day`, in one shard of the index, page by page. */
-  dueOn(day: string, shard: number, cost: ReadCost): AsyncGenerator<RegisteredCertificate[]> {
-    return dueInShard(this.db, this.tableName, { day, shard, kind: 'REMINDER' }, cost) as AsyncGenerator<
-      RegisteredCertificate[]
-    >;
+  async *dueOn(day: string, shard: number, cost: ReadCost): AsyncGenerator<RegisteredCertificate[]> {
+    for await (const page of dueInShard(this.db, this.tableName, { day, shard, kind: 'REMINDER' }, cost))
+      yield page.map((item) => {
+        // The index projects the item as stored: its renewed serials are a set.
+        const { renewedSerials, ...rest } = item;
+        return {
+          ...rest,
+          ...(renewedSerials instanceof Set ? { renewedSerials: [...renewedSerials].sort() } : {}),
+        } as unknown as RegisteredCertificate;
+      });
+  }
+
+  /**
+   * Takes a certificate whose every serial a later certificate renewed out of the due-date
+   * index: on its renewed serials and its next reminder as read, so nothing newer is undone.
+   */
+  async retire(certificate: RegisteredCertificate, due: DueReminder): Promise<boolean> {
+    const same = renewedSerialsAre(certificate.renewedSerials ?? []);
+    return written(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.certificate(certificate.certificateNumber),
+          UpdateExpression: 'SET nextReminder = :none REMOVE GSI2PK, GSI2SK',
+          ConditionExpression: `nextReminder.#offset = :offset AND nextReminder.#on = :on AND ${same.condition}`,
+          ExpressionAttributeNames: { '#offset': 'offset', '#on': 'on' },
+          ExpressionAttributeValues: { ':none': null, ':offset': due.offset, ':on': due.on, ...same.values },
+        }),
+      ),
+    );
   }
 
   /** Ledger entries of `day` claimed but not yet sent to every recipient (a crashed or retried attempt). */
@@ -125,7 +151,7 @@ export class ReminderStore {
    * the first recipients' digests — all or nothing; recipients beyond one transaction are
    * placed after, each counted down on the ledger so a re-run can finish the job.
    * A cancelled transaction is told apart by its reasons: the ledger's condition means
-   * claimed before, the certificate's means renewed meanwhile, a digest's means that page
+   * claimed before, the certificate's means renewed meanwhile (all or some of its serials), a digest's means that page
    * is full or sent (the line moves to the next page); anything else is thrown.
    */
   async claim(
@@ -163,7 +189,7 @@ export class ReminderStore {
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
-        this.advance(certificate.certificateNumber, due, next),
+        this.advance(certificate, due, next),
         ...first.map((d) => this.addToDigest(d, receipt)),
       ];
       try {
@@ -259,8 +285,15 @@ export class ReminderStore {
     throw new ReminderClaimInterrupted(`${receipt}: no digest page left for ${d.digestId(1)}`);
   }
 
-  private advance(certificateNumber: string, due: DueReminder, next: DueReminder | null) {
+  /**
+   * Moves the certificate to its next reminder, on the reminder and the renewed serials as
+   * read: a renewal committed since the read (some serials or all) fails the claim, which is
+   * then decided again on the certificate as it now is.
+   */
+  private advance(certificate: RegisteredCertificate, due: DueReminder, next: DueReminder | null) {
+    const { certificateNumber } = certificate;
     const nextIndex = next ? keys.dueIndex(next.on, 'REMINDER', `${certificateNumber}#${next.offset}`) : null;
+    const same = renewedSerialsAre(certificate.renewedSerials ?? []);
     return {
       Update: {
         TableName: this.tableName,
@@ -268,12 +301,13 @@ export class ReminderStore {
         UpdateExpression: nextIndex
           ? 'SET nextReminder = :next, GSI2PK = :pk, GSI2SK = :sk'
           : 'SET nextReminder = :next REMOVE GSI2PK, GSI2SK',
-        ConditionExpression: 'nextReminder.#offset = :offset AND nextReminder.#on = :on',
+        ConditionExpression: `nextReminder.#offset = :offset AND nextReminder.#on = :on AND ${same.condition}`,
         ExpressionAttributeNames: { '#offset': 'offset', '#on': 'on' },
         ExpressionAttributeValues: {
           ':next': next,
           ':offset': due.offset,
           ':on': due.on,
+          ...same.values,
           ...(nextIndex ? { ':pk': nextIndex.GSI2PK, ':sk': nextIndex.GSI2SK } : {}),
         },
       },

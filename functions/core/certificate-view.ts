@@ -1,8 +1,8 @@
 /**
  * What a certificate read shows (GET /certificates/{n}): the registration, its contacts
- * (replaced ones too) with masked emails, each product's coverage on `today`, the next
- * reminder, and the audit trail, the registration first, emails masked: emails never leave
- * in a read. Pure.
+ * (replaced ones too) with masked emails, each product's coverage on `today` and the version
+ * its serial runs now with its history, the next reminder, and the audit trail, the
+ * registration first, emails masked: emails never leave in a read. Pure.
  */
 import { summarizeCoverage } from './coverage.ts';
 import type { Notice } from './notices.ts';
@@ -12,11 +12,12 @@ import {
   type RegisteredCertificate,
   type RegisteredSerial,
 } from './registration.ts';
+import type { VersionHistoryEntry } from './upgrades.ts';
 
 export function certificateView(
   certificate: RegisteredCertificate & { renewedBy?: string[] },
   contacts: ReadonlyArray<Contact & { notice?: Pick<Notice, 'status' | 'sentAt'> }>,
-  serials: readonly RegisteredSerial[],
+  serials: ReadonlyArray<RegisteredSerial & { versionHistory?: readonly VersionHistoryEntry[] }>,
   auditEvents: ReadonlyArray<Record<string, unknown>>,
   today: string,
 ) {
@@ -45,13 +46,17 @@ export function certificateView(
         contactIdEmail: c.notice ? { status: c.notice.status, sentAt: c.notice.sentAt ?? null } : null,
       })),
     products: certificate.products.map((p) => {
-      const terms = serialBy.get(p.serialNumber)?.terms ?? [];
+      const serial = serialBy.get(p.serialNumber);
+      const terms = serial?.terms ?? [];
       return {
         serialNumber: p.serialNumber,
         supportIdentifier: p.supportIdentifier,
         product: p.product,
         productLine: p.productLine,
-        version: p.version,
+        // The version the serial runs now (it moves after an upgrade), and the one registered.
+        version: serial?.version ?? p.version,
+        registeredVersion: p.version,
+        versionHistory: serial?.versionHistory ?? [],
         coverage: { ...summarizeCoverage(terms, today), terms },
       };
     }),

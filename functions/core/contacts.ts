@@ -1,7 +1,7 @@
 /**
  * Designated contacts (DOMAIN.md "Designated contacts", "Contact ID issuance").
  *
- * Use cases: add a contact, replace one, resend the primary contact's Contact ID.
+ * Use cases: add a contact, replace one, resend a contact's Contact ID (the primary's, or the one named).
  * Each checks the caller's proofs against what was registered, then the tier's limit
  * on the certificate's roster. The roster (active contacts and their serials) lives on
  * the certificate that holds the contacts and carries a version, so concurrent changes
@@ -11,6 +11,7 @@ import type { CoverageTerm } from './coverage.ts';
 import { termInForce } from './coverage.ts';
 import { Conflict, type FieldError, NotFound, RuleViolation } from './errors.ts';
 import {
+  ContactId,
   EmailAddress,
   Language,
   PhoneNumber,
@@ -86,7 +87,12 @@ export const ReplaceContactRequest = z.strictObject({
 });
 export type ReplaceContactRequest = z.infer<typeof ReplaceContactRequest>;
 
-export const ResendRequest = z.strictObject({ salesOrderNumber: SalesOrderNumber, products: ProvenProducts });
+export const ResendRequest = z.strictObject({
+  salesOrderNumber: SalesOrderNumber,
+  products: ProvenProducts,
+  /** A designated contact (or the primary) to resend to; without it, the primary contact. */
+  contactId: z.optional(ContactId),
+});
 export type ResendRequest = z.infer<typeof ResendRequest>;
 
 /** What a contact change needs to see. */
@@ -318,6 +324,35 @@ function newContact(
   };
 }
 
+/**
+ * Whom a resend goes to (after the proofs): the primary contact, or the active contact the
+ * caller names, who must hold the serials the caller proves (422 otherwise). 404 when the
+ * certificate's roster has no such active contact: a replaced Contact ID gets nothing.
+ */
+export function resendRecipient(context: ContactsContext, request: ResendRequest): string {
+  const { certificate, roster } = context;
+  if (request.contactId === undefined) {
+    const [primaryId] = Object.entries(roster.entries).find(([, e]) => e.role === 'PRIMARY') ?? [];
+    if (!primaryId)
+      throw new NotFound(`certificate ${certificate.certificateNumber} has no active primary contact`);
+    return primaryId;
+  }
+  const entry = roster.entries[request.contactId];
+  if (!entry)
+    throw new NotFound(
+      `Contact ID ${request.contactId} is not an active contact of certificate ${certificate.certificateNumber}`,
+    );
+  const errors = request.products
+    .map((p, i) => ({ p, i }))
+    .filter(({ p }) => !entry.serialNumbers.includes(p.serialNumber))
+    .map(({ p, i }) => ({
+      path: `products.${i}.serialNumber`,
+      message: `Contact ID ${request.contactId} is not a contact for serial ${p.serialNumber}`,
+    }));
+  if (errors.length) throw new RuleViolation('the serial numbers do not match the contact', errors);
+  return request.contactId;
+}
+
 /** Resends within this window are one email: a double click is not two messages. */
 export const RESEND_WINDOW_MINUTES = 10;
 
@@ -326,14 +361,14 @@ export function resendWindow(now: Date): string {
   return new Date(minutes * 60_000).toISOString().slice(0, 16).replace(/[-:]/g, '');
 }
 
-/** The primary contact's Contact ID email again, on request: one per resend window. */
+/** A contact's Contact ID email again, on request, as its seat has it: one per resend window. */
 export function contactIdResentNotice(
   contact: Contact,
   certificate: RegisteredCertificate,
   receivedAt: string,
 ): Notice {
   return {
-    ...contactIdIssuedNotice(contact, certificate, receivedAt),
+    ...contactIdIssuedNotice(contact, certificate, receivedAt, contact),
     id: `resend-${contact.contactId}-${resendWindow(new Date(receivedAt))}`,
   };
 }

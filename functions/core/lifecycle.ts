@@ -116,8 +116,21 @@ export function decideSchedule(
   };
 }
 
-/** What support a version gets: standard, partial (known fixes only), or none (end of support). */
-export type SupportPhase = 'STANDARD' | 'PARTIAL' | 'NONE';
+/**
+ * What support a version gets: standard, partial (known fixes only), none (end of support),
+ * or per contract (end of life before the 2006 policy: the contract's own terms apply).
+ */
+export type SupportPhase = 'STANDARD' | 'PARTIAL' | 'NONE' | 'PER_CONTRACT';
+
+/** What partial support covers [FR glossary], said next to the response targets it qualifies. */
+export const PARTIAL_SUPPORT_SCOPE = {
+  includes: ['known fixes', 'patches', 'workarounds', 'existing maintenance packs', 'knowledge-base answers'],
+  excludes: ['new code', 'reproduction', 'escalation'],
+  timeMayBeLimited: true,
+  summary:
+    'known fixes, patches, workarounds, existing maintenance packs and knowledge-base answers only; no new code, no reproduction, no escalation; the time spent may be limited',
+} as const;
+export type PartialSupportScope = typeof PARTIAL_SUPPORT_SCOPE;
 
 /** A version's support phase on a day, and why (from its major's lifecycle). */
 export interface PhaseAnswer {
@@ -138,10 +151,11 @@ export function supportPhaseOn(
       reason: `${product} ${version}: no end of life is scheduled, so it has standard support.`,
     };
   const { major } = lifecycle;
+  // The schedules apply from the policy date on; earlier, the contract says what support is given.
   if (lifecycle.legacy)
     return {
-      supportPhase: 'STANDARD',
-      reason: `${product} ${version}: major ${major} entered end of life on ${lifecycle.eolDate}, before ${POLICY_START}; the end-of-life policy does not apply to it and it keeps the terms of the contract it was sold under.`,
+      supportPhase: 'PER_CONTRACT',
+      reason: `${product} ${version}: major ${major} entered end of life on ${lifecycle.eolDate}, before ${POLICY_START}; the end-of-life policy does not apply to it: the terms of your support contract continue to apply.`,
     };
   const phase = phaseOn(lifecycle, day);
   switch (phase) {
@@ -153,7 +167,7 @@ export function supportPhaseOn(
     case 'PARTIAL_SUPPORT':
       return {
         supportPhase: 'PARTIAL',
-        reason: `${product} ${version}: major ${major} is in partial support since ${lifecycle.partialSupportDate} (known fixes, patches, workarounds, existing maintenance packs and knowledge-base answers; no new code) until end of support on ${lifecycle.endOfSupportDate}.`,
+        reason: `${product} ${version}: major ${major} is in partial support since ${lifecycle.partialSupportDate} (${PARTIAL_SUPPORT_SCOPE.summary}) until end of support on ${lifecycle.endOfSupportDate}.`,
       };
     case 'EOL':
       return {

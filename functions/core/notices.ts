@@ -32,15 +32,27 @@ export interface Notice {
 /** A contact's Contact ID email: one per Contact ID, delivered by a run of the same name. */
 export const contactIdNoticeId = (contactId: string): string => `contact-id-${contactId}`;
 
+/** Whose seat a Contact ID email speaks to: the primary contact's (every product) or a designated contact's (theirs). */
+export type ContactSeat = Pick<Contact, 'role' | 'serialNumbers'>;
+
+/**
+ * The Contact ID email. Without `seat` it is the primary technical contact's, listing every
+ * product on the certificate; a designated contact's says so and lists only its products.
+ */
 export function contactIdIssuedNotice(
   contact: Contact,
   certificate: RegisteredCertificate,
   at: string,
+  seat?: ContactSeat,
 ): Notice {
+  const designated = seat?.role === 'DESIGNATED';
+  const products = designated
+    ? certificate.products.filter((p) => seat.serialNumbers.includes(p.serialNumber))
+    : certificate.products;
   return {
     id: contactIdNoticeId(contact.contactId),
     kind: 'CONTACT_ID_ISSUED',
-    template: 'ContactIdIssued',
+    template: designated ? 'DesignatedContactIdIssued' : 'ContactIdIssued',
     to: contact.email,
     language: contact.language,
     data: {
@@ -52,7 +64,7 @@ export function contactIdIssuedNotice(
       tier: certificate.tier,
       termStart: certificate.term.start,
       termEnd: certificate.term.end,
-      products: certificate.products.map((p) => ({
+      products: products.map((p) => ({
         product: p.product,
         version: p.version,
         serialNumber: p.serialNumber,

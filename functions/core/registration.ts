@@ -12,6 +12,7 @@ import type { CoverageTerm } from './coverage.ts';
 import { Conflict, RuleViolation } from './errors.ts';
 import {
   CertificateNumber,
+  CountryCode,
   EmailAddress,
   IsoDate,
   isCalendarDate,
@@ -22,6 +23,7 @@ import {
   SupportIdentifier,
   Text,
   Tier,
+  TimeZone,
 } from './identifiers.ts';
 import { type DueReminder, nextReminder, offsetsFor, type ReminderOffsets } from './reminders.ts';
 import { VersionString } from './versions.ts';
@@ -59,6 +61,9 @@ export const RegistrationRequest = z.strictObject({
   salesOrderNumber: SalesOrderNumber,
   tier: Tier,
   term: Term,
+  /** Where the software is installed: optional, and in the fingerprint only when given. */
+  timeZone: z.optional(TimeZone),
+  country: z.optional(CountryCode),
   company: z.strictObject({ name: Text(200), address: Text(500), phone: PhoneNumber }),
   primaryContact: z.strictObject({
     name: Text(200),
@@ -167,6 +172,25 @@ export interface RegistrationContext {
   serials: RegisteredSerial[];
   /** The primary contact ID of each certificate that holds contacts for a renewed serial. */
   primaryContactOf: Record<string, string>;
+  /** A renewal: the roster of the certificate holding the renewed serials' contacts, as read. */
+  holder?: RosterHolder;
+  /** A renewal: the earlier certificates it renews (renewalOf), as read. */
+  earlier?: EarlierTerm[];
+}
+
+/** The roster of a certificate holding contacts, with the version a change is conditioned on. */
+export interface RosterHolder {
+  certificateNumber: string;
+  entries: Roster;
+  version: number;
+  primaryContactId: string;
+}
+
+/** An earlier certificate as a renewal sees it: its serials, and those already renewed. */
+export interface EarlierTerm {
+  certificateNumber: string;
+  serialNumbers: string[];
+  renewedSerials: string[];
 }
 
 export type RegistrationDecision =
@@ -281,6 +305,8 @@ export function decideRegistration(
     tier: request.tier,
     term: request.term,
     company: request.company,
+    ...(request.timeZone ? { timeZone: request.timeZone } : {}),
+    ...(request.country ? { country: request.country } : {}),
     products,
     contactsCertificate,
     primaryContactId,

@@ -72,26 +72,34 @@ export interface ReminderLine {
   when: string;
 }
 
+/** The products of a certificate its reminders are still about: those no later certificate renewed. */
+export function unrenewedProducts<P extends { serialNumber: string }>(certificate: {
+  products: P[];
+  renewedSerials?: readonly string[];
+}): P[] {
+  const renewed = new Set(certificate.renewedSerials ?? []);
+  return certificate.products.filter((p) => !renewed.has(p.serialNumber));
+}
+
 export function reminderLine(
   certificate: {
     certificateNumber: string;
     products: Array<{ product: string; version: string; serialNumber: string }>;
+    renewedSerials?: readonly string[];
   },
   due: DueReminder,
   termEnd: string,
   language: Language,
 ): ReminderLine {
+  // A partial renewal: the line names only the serials left to renew.
+  const products = unrenewedProducts(certificate);
   return {
     certificateNumber: certificate.certificateNumber,
     termEnd,
     offset: due.offset,
     products: [
-      ...certificate.products
-        .slice(0, LINE_SERIALS)
-        .map((p) => `${p.product} ${p.version} (${p.serialNumber})`),
-      ...(certificate.products.length > LINE_SERIALS
-        ? [`+${certificate.products.length - LINE_SERIALS}`]
-        : []),
+      ...products.slice(0, LINE_SERIALS).map((p) => `${p.product} ${p.version} (${p.serialNumber})`),
+      ...(products.length > LINE_SERIALS ? [`+${products.length - LINE_SERIALS}`] : []),
     ].join(', '),
     when: reminderWhen(due.offset, termEnd, language),
   };

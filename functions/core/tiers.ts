@@ -1,6 +1,8 @@
 /**
- * Support offerings (DOMAIN.md "Support offerings"): what each tier gives.
- * Contact limits count the primary technical contact.
+ * Support offerings (DOMAIN.md "Support offerings"): what each tier gives, the response
+ * targets worded as the table writes them (solution targets in business days for Basic
+ * and Essential alike: the table's Decision). Contact limits count the primary contact.
+ * A target of null is one the offering does not state (the table's "—").
  */
 import type { Tier } from './identifiers.ts';
 
@@ -36,7 +38,7 @@ export const OFFERINGS: Record<Tier, Offering> = {
     limitScope: 'PRODUCT',
     responseTargets: {
       severity1: {
-        initialResponse: '1 business hour',
+        initialResponse: '1 hour (business hours)',
         restoreService: '18 business hours',
         solution: '10 business days',
       },
@@ -51,8 +53,8 @@ export const OFFERINGS: Record<Tier, Offering> = {
     contactLimit: 6,
     limitScope: 'PRODUCT',
     responseTargets: {
-      severity1: { initialResponse: '30 minutes', restoreService: '8 hours', solution: '8 days' },
-      severity2: { initialResponse: '2 hours', solution: '10 days' },
+      severity1: { initialResponse: '30 minutes', restoreService: '8 hours', solution: '8 business days' },
+      severity2: { initialResponse: '2 hours', solution: '10 business days' },
       severity3: {
         initialResponse: 'within 24 hours, business days',
         solution: '20 business days or next update',

@@ -1,20 +1,22 @@
 /**
  * Upgrade entitlement (DOMAIN.md "Upgrade entitlement"): a serial on an earlier version
- * is entitled to a new release when a support contract was current on the release's
- * general-availability date and established before it. Decided once, on the GA date,
- * and kept as a record with its inputs and the rule that fired. Pure: time is passed in.
+ * is entitled to a new release when its coverage ran unbroken from its first registration
+ * through the release's general-availability date, under a contract established before the
+ * release was announced (or before GA, when announced after the fact). Decided once, on
+ * the GA date, and kept as a record with its inputs and the rule that fired. A serial moves
+ * to a later major only when so entitled (`decideVersionMove`). Pure: time is passed in.
  */
 import { createHash } from 'node:crypto';
-import { dayOf } from './calendar.ts';
-import { type CoverageTerm, isActiveOn } from './coverage.ts';
-import { Conflict } from './errors.ts';
+import { addDays, dayOf } from './calendar.ts';
+import { type CoverageTerm, isActiveOn, termInForce } from './coverage.ts';
+import { Conflict, RuleViolation } from './errors.ts';
 import { IsoDate } from './identifiers.ts';
 import { slug } from './lifecycle.ts';
 import { addressHash, type Notice } from './notices.ts';
 import { contactsOfSerials, type Recipient, recipientsOf } from './recipients.ts';
 import type { RegisteredSerial, Roster } from './registration.ts';
 import { type NamedRun, type ScheduledRun, scheduledOn } from './runs.ts';
-import { compareVersions, majorOf, parseVersion, versionSortKey } from './versions.ts';
+import { compareVersions, majorOf, parseVersion, VersionString, versionSortKey } from './versions.ts';
 import * as z from './zod.ts';
 
 export const ReleaseRequest = z.strictObject({ gaDate: IsoDate });
@@ -29,6 +31,11 @@ export interface Release {
   status: 'SCHEDULED' | 'DECIDED';
   revision: number;
   announcedAt: string;
+  /**
+   * The day the release was first announced to this service, kept by every later PUT: the
+   * upgrade rule's reference. Absent on records older than it (`announcementDay` reads `announcedAt`).
+   */
+  announcedOn?: string;
   updatedAt: string;
   decidedAt?: string;
 }
@@ -60,6 +67,8 @@ export function decideRelease(
       status: 'SCHEDULED',
       revision: (current?.revision ?? 0) + 1,
       announcedAt: current?.announcedAt ?? now.toISOString(),
+      // The first announcement's day, never moved by a reschedule.
+      announcedOn: (current && announcementDay(current)) ?? today,
       updatedAt: now.toISOString(),
     },
     changed: true,
@@ -71,9 +80,37 @@ export type UpgradeRule =
   | 'ALREADY_ON_RELEASE'
   | 'NO_COVERAGE'
   | 'STARTED_ON_OR_AFTER_GA'
+  | 'STARTED_AFTER_ANNOUNCEMENT'
   | 'REGISTERED_AFTER_GA'
   | 'LAPSED_BEFORE_GA'
+  | 'GAP_BEFORE_GA'
   | 'GAP_OVER_GA';
+
+/**
+ * The day a contract must have been established before: the day the release was first
+ * announced to this service when that came before its GA date; the GA date itself when it
+ * was announced on or after it (after the fact), or when no announcement day is on record.
+ */
+export interface ReferenceDate {
+  date: string;
+  kind: 'ANNOUNCEMENT' | 'GA_DATE';
+  announcedOn: string | null;
+}
+
+/** The release as the rule reads it: stored releases carry the day they were first announced. */
+export type ReleaseForDecision = Pick<Release, 'product' | 'version' | 'gaDate'> &
+  Partial<Pick<Release, 'announcedOn' | 'announcedAt'>>;
+
+/** The day a release was first announced (`announcedOn`; from `announcedAt` on records older than it). */
+export const announcementDay = (release: Partial<Pick<Release, 'announcedOn' | 'announcedAt'>>) =>
+  release.announcedOn ?? (release.announcedAt ? dayOf(release.announcedAt) : null);
+
+export function referenceDate(release: ReleaseForDecision): ReferenceDate {
+  const announcedOn = announcementDay(release);
+  return announcedOn && announcedOn < release.gaDate
+    ? { date: announcedOn, kind: 'ANNOUNCEMENT', announcedOn }
+    : { date: release.gaDate, kind: 'GA_DATE', announcedOn };
+}
 
 export interface UpgradeDecision {
   serialNumber: string;
@@ -83,9 +120,13 @@ export interface UpgradeDecision {
   gaDate: string;
   entitled: boolean;
   rule: UpgradeRule;
+  /** The day the covering contract had to be established before, and why that day. */
+  referenceDate?: ReferenceDate;
+  /** Whether coverage ran unbroken from the serial's first registration through the GA date. */
+  continuous?: boolean;
   /** The inputs: every term the serial had when decided. */
   termsConsidered: CoverageTerm[];
-  /** The term that entitled it, if any. */
+  /** The term that entitled it (the one current on the GA date), if any. */
   qualifyingTerm?: CoverageTerm;
   reasons: string[];
   decidedAt: string;
@@ -93,88 +134,157 @@ export interface UpgradeDecision {
 
 const termText = (t: CoverageTerm) => `the term ${t.start} to ${t.end} of certificate ${t.certificateNumber}`;
 
+function referenceText(release: ReleaseForDecision, ref: ReferenceDate): string {
+  const name = `${release.product} ${release.version}`;
+  if (ref.kind === 'ANNOUNCEMENT')
+    return `Reference date ${ref.date}: the day ${name} was first announced, before its GA date ${release.gaDate}; the contract had to be established before it.`;
+  if (ref.announcedOn)
+    return `Reference date ${ref.date}, the GA date: ${name} was announced on ${ref.announcedOn}, on or after its GA date (after the fact), so the contract had to be established before the GA date.`;
+  return `Reference date ${ref.date}, the GA date: no announcement day of ${name} is on record, so the contract had to be established before the GA date.`;
+}
+
 /**
- * Entitled iff a term was active on the GA day (start ≤ GA ≤ end, both inclusive) and began
- * before it. A renewal counts only if registered by the GA date: one registered later (after
- * the contract lapsed) never reaches back to a GA date in the gap, even back-dated. A first
- * purchase registered late still counts: it was established before GA.
+ * The unbroken run of coverage from the serial's first registration: the earliest term,
+ * extended by each term that starts by the day after the run ends. A term registered
+ * after the GA date never extends it (no retroactive grants), except the first purchase
+ * itself, which may be registered late. `end` is the run's last covered day.
+ */
+function continuousRun(terms: readonly CoverageTerm[], gaDate: string) {
+  const byStart = [...terms].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const first = byStart[0]!;
+  const counted = byStart.filter((t) => t === first || (t.registeredOn ?? t.start) <= gaDate);
+  let end = first.end;
+  let last = first;
+  for (const t of counted)
+    if (t.start <= addDays(end, 1) && t.end > end) {
+      end = t.end;
+      last = t;
+    }
+  return { first, end, last, counted };
+}
+
+/**
+ * DOMAIN.md "Upgrade entitlement": entitled iff coverage ran unbroken from the serial's
+ * first registration through the GA date (both inclusive), and the contract so kept was
+ * established (its first term started) before the reference date: the day the release was
+ * first announced, or the GA date when it was announced on or after it. A gap breaks the
+ * run for good: a renewal after a lapse, even back-dated, never reaches back to a version
+ * released meanwhile; a renewal registered after the GA date does not count for it. A first
+ * purchase registered late still counts. Every decision names its reference date and why,
+ * and whether coverage was continuous.
  */
 export function decideUpgrade(
   serial: Pick<RegisteredSerial, 'serialNumber' | 'product' | 'version' | 'terms'>,
-  release: Pick<Release, 'product' | 'version' | 'gaDate'>,
+  release: ReleaseForDecision,
   at: string,
 ): UpgradeDecision {
   const { gaDate } = release;
   const label = `Serial ${serial.serialNumber} (${serial.product} ${serial.version})`;
+  const ref = referenceDate(release);
   const base = {
     serialNumber: serial.serialNumber,
     product: serial.product,
     fromVersion: serial.version,
     toVersion: release.version,
     gaDate,
+    referenceDate: ref,
     termsConsidered: serial.terms,
     decidedAt: at,
   };
-  const refuse = (rule: UpgradeRule, reason: string): UpgradeDecision => ({
+  const ruleText = `Rule: coverage continuous from the serial's first registration through the GA date of ${release.product} ${release.version} (${gaDate}), under a contract established before the reference date (${ref.date}), entitles the serial to the upgrade.`;
+  const refuse = (rule: UpgradeRule, continuous: boolean, ...reasons: string[]): UpgradeDecision => ({
     ...base,
     entitled: false,
     rule,
-    reasons: [
-      reason,
-      `Rule: a contract current on the GA date of ${release.product} ${release.version} (${gaDate}) and established before it entitles the serial to the upgrade.`,
-    ],
+    continuous,
+    reasons: [...reasons, referenceText(release, ref), ruleText],
   });
 
   if (compareVersions(serial.version, release.version) >= 0)
     return refuse(
       'ALREADY_ON_RELEASE',
+      false,
       `${label} is already on ${release.version} or later: there is nothing to upgrade to.`,
     );
-  const firstStart = serial.terms.map((t) => t.start).sort()[0];
-  const inTime = (t: CoverageTerm) => (t.registeredOn ?? t.start) <= gaDate || t.start === firstStart;
-  const qualifying = serial.terms
-    .filter((t) => isActiveOn(t, gaDate) && t.start < gaDate && inTime(t))
-    .sort((a, b) => (a.start < b.start ? -1 : 1))[0];
-  if (qualifying)
+  if (serial.terms.length === 0)
+    return refuse('NO_COVERAGE', false, `${label} has no support contract on record.`);
+
+  const run = continuousRun(serial.terms, gaDate);
+  const { first } = run;
+  const since = `since its first registration (${termText(first)})`;
+  const continuous = first.start <= gaDate && run.end >= gaDate;
+  const continuityText = continuous
+    ? `Coverage was continuous ${since} through the GA date ${gaDate}.`
+    : `Coverage was not continuous ${since} through the GA date ${gaDate}.`;
+
+  if (first.start >= gaDate)
+    return refuse(
+      'STARTED_ON_OR_AFTER_GA',
+      false,
+      `${label}: coverage began on ${first.start} (certificate ${first.certificateNumber}), ${first.start === gaDate ? 'on' : 'after'} the GA date ${gaDate}, not before it.`,
+      `Coverage was not continuous through the GA date ${gaDate}: the serial's first registration (${termText(first)}) began ${first.start === gaDate ? 'on' : 'after'} it.`,
+    );
+
+  if (continuous) {
+    const qualifying = termInForce(
+      run.counted.filter((t) => isActiveOn(t, gaDate)),
+      gaDate,
+    )!;
+    if (first.start >= ref.date)
+      return refuse(
+        'STARTED_AFTER_ANNOUNCEMENT',
+        true,
+        `${label}: its contract was established on ${first.start} (certificate ${first.certificateNumber}), not before ${ref.kind === 'ANNOUNCEMENT' ? `the day ${release.product} ${release.version} was announced (${ref.date})` : `the GA date ${ref.date}`}.`,
+        continuityText,
+      );
     return {
       ...base,
       entitled: true,
       rule: 'CURRENT_ON_GA',
+      continuous: true,
       qualifyingTerm: qualifying,
       reasons: [
-        `${label} is entitled to upgrade to ${release.product} ${release.version}: ${termText(qualifying)} was current on the GA date ${gaDate} and began before it.`,
+        `${label} is entitled to upgrade to ${release.product} ${release.version}: ${termText(qualifying)} was current on the GA date ${gaDate}, and the contract was established on ${first.start}, before the reference date ${ref.date}.`,
+        continuityText,
+        referenceText(release, ref),
       ],
     };
+  }
 
-  if (serial.terms.length === 0) return refuse('NO_COVERAGE', `${label} has no support contract on record.`);
-  const activeOnGa = serial.terms.filter((t) => isActiveOn(t, gaDate));
-  const startedThatDay = activeOnGa.find((t) => t.start === gaDate);
-  if (startedThatDay)
+  // Not continuous: say where it broke, and what (if anything) covered the GA date.
+  const lapsed = `coverage lapsed after ${run.end} (${termText(run.last)})`;
+  // Covered again on the GA date, after a gap: the first term after the gap is where it resumed.
+  const resumed = run.counted.some((t) => isActiveOn(t, gaDate))
+    ? run.counted.find((t) => t.start > run.end)
+    : undefined;
+  if (resumed)
     return refuse(
-      'STARTED_ON_OR_AFTER_GA',
-      `${label}: ${termText(startedThatDay)} began on the GA date ${gaDate}, not before it.`,
+      'GAP_BEFORE_GA',
+      false,
+      `${label}: ${lapsed} and resumed on ${resumed.start} (certificate ${resumed.certificateNumber}), before the GA date ${gaDate}; a renewal after a lapse does not restore the upgrade entitlement.`,
+      continuityText,
     );
-  const registeredLate = activeOnGa.find((t) => !inTime(t));
+  const registeredLate = serial.terms.find((t) => !run.counted.includes(t) && isActiveOn(t, gaDate));
   if (registeredLate)
     return refuse(
       'REGISTERED_AFTER_GA',
+      false,
       `${label}: ${termText(registeredLate)} covers ${gaDate} but is a renewal registered on ${registeredLate.registeredOn}, after the GA date; a renewal after a lapse grants no version released in the gap.`,
+      continuityText,
     );
-  const before = serial.terms.filter((t) => t.end < gaDate).sort((a, b) => (a.end < b.end ? 1 : -1))[0];
   const after = serial.terms.filter((t) => t.start > gaDate).sort((a, b) => (a.start < b.start ? -1 : 1))[0];
-  if (before && after)
+  if (after)
     return refuse(
       'GAP_OVER_GA',
-      `${label}: the GA date ${gaDate} fell in a gap in coverage, between the end of ${termText(before)} and the start of ${termText(after)}; a renewal after a lapse grants no version released in the gap.`,
-    );
-  if (before)
-    return refuse(
-      'LAPSED_BEFORE_GA',
-      `${label}: coverage lapsed on ${before.end} (certificate ${before.certificateNumber}), before the GA date ${gaDate}.`,
+      false,
+      `${label}: the GA date ${gaDate} fell in a gap in coverage: ${lapsed}, and ${termText(after)} started after it; a renewal after a lapse grants no version released in the gap.`,
+      continuityText,
     );
   return refuse(
-    'STARTED_ON_OR_AFTER_GA',
-    `${label}: coverage began on ${after!.start} (certificate ${after!.certificateNumber}), after the GA date ${gaDate}.`,
+    'LAPSED_BEFORE_GA',
+    false,
+    `${label}: coverage lapsed on ${run.end} (certificate ${run.last.certificateNumber}), before the GA date ${gaDate}.`,
+    continuityText,
   );
 }
 
@@ -333,7 +443,7 @@ export function upgradeNoticesOwed(
  */
 export function upgradeEntitlement(
   serial: Pick<RegisteredSerial, 'serialNumber' | 'product' | 'version' | 'terms'>,
-  release: Pick<Release, 'product' | 'version' | 'gaDate'>,
+  release: ReleaseForDecision,
   recorded: UpgradeDecision | null,
   at: string,
   /** The version as asked for (`12.50` for the release `12.5`). */
@@ -373,5 +483,94 @@ export function upgradeEntitlement(
     decidedOn: at,
     fromVersion: serial.version,
     termsConsidered: serial.terms,
+  };
+}
+
+/** PUT /serials/{serialNumber}/version: the version the serial runs now. */
+export const SerialVersionRequest = z.strictObject({ version: VersionString });
+export type SerialVersionRequest = z.infer<typeof SerialVersionRequest>;
+
+/** One move of a serial's version, kept on the serial in order. */
+export interface VersionHistoryEntry {
+  version: string;
+  from: string;
+  at: string;
+  requestId: string;
+  /** A move to a new major: the release whose upgrade entitlement allowed it, and the rule. */
+  entitledBy?: { version: string; gaDate: string; rule: UpgradeRule };
+}
+
+export type VersionMove =
+  | { kind: 'UNCHANGED' }
+  | { kind: 'MOVE'; version: string; entry: VersionHistoryEntry; reasons: string[] };
+
+/**
+ * DOMAIN.md "after an upgrade, a serial runs the new version": forward only; within its
+ * major freely (a minor, a maintenance pack); to a later major only when the serial is
+ * entitled to a release of that major, announced for its product, generally available by
+ * today, and not after the version asked for (its decision recorded on the GA date, else
+ * decided now by the same rule). A major with no release of this product is not a version
+ * of this product (422). The same version again changes nothing (a safe retry).
+ */
+export function decideVersionMove(
+  serial: Pick<RegisteredSerial, 'serialNumber' | 'product' | 'version' | 'terms'>,
+  version: string,
+  releases: ReadonlyArray<ReleaseForDecision & Pick<Release, 'versionKey'>>,
+  recorded: ReadonlyMap<string, UpgradeDecision>,
+  context: { at: string; requestId: string },
+): VersionMove {
+  const order = compareVersions(version, serial.version);
+  const name = `${serial.product} ${version}`;
+  const refuse = (detail: string, reasons: string[]) =>
+    new RuleViolation(
+      detail,
+      reasons.map((message) => ({ path: 'version', message })),
+    );
+  if (order === 0) return { kind: 'UNCHANGED' };
+  if (order < 0)
+    throw refuse(`serial ${serial.serialNumber} runs ${serial.version}: a version moves forward only`, [
+      `${version} is older than ${serial.version}, the version serial ${serial.serialNumber} runs; a serial's version never goes back.`,
+    ]);
+  const entry = { version, from: serial.version, at: context.at, requestId: context.requestId };
+  const major = majorOf(version);
+  if (major === majorOf(serial.version))
+    return {
+      kind: 'MOVE',
+      version,
+      entry,
+      reasons: [
+        `${version} is a later version of major ${major}, which serial ${serial.serialNumber} runs: no upgrade entitlement is needed.`,
+      ],
+    };
+
+  const today = dayOf(context.at);
+  const ofMajor = releases.filter((r) => r.product === serial.product && majorOf(r.version) === major);
+  if (ofMajor.length === 0)
+    throw refuse(`${version} is not a version of ${serial.product} known here`, [
+      `No release of ${serial.product} major ${major} has been announced: ${version} is not a version of this product (a version of another product, or one not announced yet), so serial ${serial.serialNumber} cannot move to it.`,
+    ]);
+  const targetKey = versionSortKey(version);
+  const candidates = ofMajor.filter((r) => r.versionKey <= targetKey && r.gaDate <= today);
+  if (candidates.length === 0)
+    throw refuse(`${name} is not generally available to move to`, [
+      `No release of ${serial.product} major ${major} up to ${version} is generally available yet (${ofMajor
+        .map((r) => `${r.version} on ${r.gaDate}`)
+        .join(', ')}): serial ${serial.serialNumber} cannot run it.`,
+    ]);
+  const decisions = candidates.map((r) => recorded.get(r.versionKey) ?? decideUpgrade(serial, r, context.at));
+  const entitling = decisions.find((d) => d.entitled);
+  if (!entitling)
+    throw refuse(
+      `serial ${serial.serialNumber} is not entitled to upgrade to ${serial.product} major ${major}`,
+      decisions.flatMap((d) => [`Release ${d.toVersion} (GA ${d.gaDate}), rule ${d.rule}:`, ...d.reasons]),
+    );
+  return {
+    kind: 'MOVE',
+    version,
+    entry: {
+      ...entry,
+      entitledBy: { version: entitling.toVersion, gaDate: entitling.gaDate, rule: entitling.rule },
+    },
+    reasons: entitling.reasons,
   };
 }

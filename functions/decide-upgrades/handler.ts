@@ -6,7 +6,7 @@
  */
 import { type PageStart, type ReadCost, ReleaseStore } from '../adapters/releases.ts';
 import type { Notice } from '../core/notices.ts';
-import { decideUpgrade, type UpgradeLinks, upgradeNoticesOwed } from '../core/upgrades.ts';
+import { announcementDay, decideUpgrade, type UpgradeLinks, upgradeNoticesOwed } from '../core/upgrades.ts';
 import type { GaRun } from '../plan-upgrade-run/handler.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
@@ -20,8 +20,19 @@ export interface DecidePageInput extends GaRun {
 export function makeDecideUpgrades(store: ReleaseStore, links: UpgradeLinks, pageSize: number) {
   return async (input: DecidePageInput) => {
     const cost: ReadCost = { readUnits: 0, itemsRead: 0 };
-    const serials = await store.page(input.product, input.versionKey, input.start, pageSize, cost);
-    const decisions = serials.map((serial) => ({ serial, decision: decideUpgrade(serial, input, input.at) }));
+    const [serials, release] = await Promise.all([
+      store.page(input.product, input.versionKey, input.start, pageSize, cost),
+      // The rule's reference is the day the release was first announced: on the release, not in the run's input.
+      store.get(input.product, input.versionKey),
+    ]);
+    const announced = {
+      ...input,
+      announcedOn: release ? (announcementDay(release) ?? undefined) : undefined,
+    };
+    const decisions = serials.map((serial) => ({
+      serial,
+      decision: decideUpgrade(serial, announced, input.at),
+    }));
 
     let recorded = 0;
     await pool(decisions, 16, async ({ decision }) => {

@@ -1,6 +1,7 @@
 /**
  * GET /certificates/{certificateNumber} — the registration, its contacts (masked
- * emails), each product's coverage on today's date, and the audit trail. Parse → load the
+ * emails), each product's coverage on today's date and the version its serial runs now
+ * (from the serial, with its version history), and the audit trail. Parse → load the
  * certificate (404 unknown), the one holding its contacts, its serials and audit events →
  * answer (core/certificate-view.ts).
  */

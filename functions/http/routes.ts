@@ -34,6 +34,27 @@ export const ROUTES: readonly Route[] = [
     access: { table: 'read' },
   },
   {
+    id: 'GetCertificates',
+    method: 'GET',
+    path: '/certificates',
+    entry: 'functions/http/get-certificates.ts',
+    access: { table: 'read' },
+  },
+  {
+    id: 'PatchCertificate',
+    method: 'PATCH',
+    path: '/certificates/{certificateNumber}',
+    entry: 'functions/http/patch-certificate.ts',
+    access: { table: 'readWrite', start: ['DeliverNotice'] },
+  },
+  {
+    id: 'DeleteCertificate',
+    method: 'DELETE',
+    path: '/certificates/{certificateNumber}',
+    entry: 'functions/http/delete-certificate.ts',
+    access: { table: 'readWrite' },
+  },
+  {
     id: 'PostContact',
     method: 'POST',
     path: '/certificates/{certificateNumber}/contacts',
@@ -62,6 +83,13 @@ export const ROUTES: readonly Route[] = [
     access: { table: 'read' },
   },
   {
+    id: 'GetEntitlementsBySupportIdentifier',
+    method: 'GET',
+    path: '/entitlements',
+    entry: 'functions/http/get-entitlements-by-support-identifier.ts',
+    access: { table: 'read' },
+  },
+  {
     id: 'PutLifecycle',
     method: 'PUT',
     path: '/products/{product}/majors/{major}/lifecycle',
@@ -74,6 +102,13 @@ export const ROUTES: readonly Route[] = [
     path: '/products/{product}/releases/{version}',
     entry: 'functions/http/put-release.ts',
     access: { table: 'readWrite', start: ['UpgradeDecisions'], schedules: true },
+  },
+  {
+    id: 'PutSerialVersion',
+    method: 'PUT',
+    path: '/serials/{serialNumber}/version',
+    entry: 'functions/http/put-serial-version.ts',
+    access: { table: 'readWrite' },
   },
   {
     id: 'GetUpgradeEntitlement',

@@ -2,7 +2,7 @@
  * Task of change-contacts: check which change is asked, of which certificate (the workflow
  * may be started by anyone with access) → run its use case: add a designated contact
  * (use-cases/add-contact.ts), replace one (use-cases/replace-contact.ts), or resend the
- * primary contact's Contact ID (use-cases/resend-contact-id.ts) → answer with the Contact ID
+ * Contact ID of the primary contact or of the contact named (use-cases/resend-contact-id.ts) → answer with the Contact ID
  * and the Contact ID email owed, or with the refusal.
  */
 import { randomInt } from 'node:crypto';

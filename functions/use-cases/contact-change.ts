@@ -11,7 +11,7 @@ import type { AuditEvent, ContactsStore } from '../adapters/contacts.ts';
 import { contactIdDelivery, type NoticeDelivery } from '../adapters/notices.ts';
 import { generateContactId } from '../core/contact-id.ts';
 import type { ContactChange, ContactsContext } from '../core/contacts.ts';
-import { NotFound } from '../core/errors.ts';
+import { Conflict, NotFound } from '../core/errors.ts';
 import { contactIdIssuedNotice } from '../core/notices.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import type * as z from '../core/zod.ts';
@@ -49,6 +49,11 @@ export async function loadContacts(
 ): Promise<ContactsContext> {
   const context = await store.loadContext(certificateNumber);
   if (!context) throw new NotFound(`no certificate ${certificateNumber} is registered`);
+  // A voided certificate was registered in error: nobody is added to it, replaced on it or told of it.
+  if (context.certificate.status === 'VOID')
+    throw new Conflict(
+      `certificate ${certificateNumber} is void; contacts are managed on the certificate that replaced it`,
+    );
   return context;
 }
 
@@ -84,7 +89,8 @@ export async function changeRoster(
       return { outcome: change.kind, contactId: change.contactId };
 
     const { contact } = change;
-    const notice = contactIdIssuedNotice(contact, context.certificate, command.receivedAt);
+    // The email speaks to the contact's seat: primary, or designated for its own products.
+    const notice = contactIdIssuedNotice(contact, context.certificate, command.receivedAt, contact);
     const event: AuditEvent = {
       ...auditOf(command, change.kind === 'ADDED' ? 'CONTACT_ADDED' : 'CONTACT_REPLACED', contact.contactId),
       email: contact.email,

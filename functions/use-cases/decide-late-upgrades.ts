@@ -6,9 +6,12 @@
  * 2. pair each serial with each later release whose GA date has come (core/upgrades);
  * 3. read the rosters of the serials' contacts, strongly consistent (on a first registration
  *    the roster was written a moment ago);
- * 4. each pair: decide by the GA run's rule and record the decision, with the release's one
- *    upgrade notice owed to each entitled contact (the GA run's notice id: a contact it told
- *    is not told again), in one transaction; while the GA run is under way, it delivers them;
+ * 4. each pair: decide by the GA run's rule (core/upgrades `decideUpgrade`: coverage continuous
+ *    since the first registration, a contract established before the release's first
+ *    announcement day, which the listed release carries) and record the decision, with the
+ *    release's one upgrade notice owed to each entitled contact (the GA run's notice id: a
+ *    contact it told is not told again), in one transaction; while the GA run is under way,
+ *    it delivers them;
  * 5. a decision recorded before (a replay, a retry, a renewal of a serial the GA run
  *    decided) stands: nothing is decided or owed again, but a notice it owed may still wait;
  * 6. start the deliveries, each named after its notice (started at most once).

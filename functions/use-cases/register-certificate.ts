@@ -4,16 +4,21 @@
  * 1. load the certificate and the serials the request names;
  * 2. decide (core/registration): create, replay, renewal, or a refusal (thrown);
  * 3. a replay writes nothing; its Contact ID email is delivered again while still pending;
- * 4. commit in one transaction, the Contact ID email of a new certificate owed with it;
+ * 4. commit in one transaction, the Contact ID email owed with it: a new certificate's on its
+ *    contact; a renewal's on the renewal certificate, to the primary contact it names (the
+ *    Contact ID they hold, or a new one, with the roster moved on its version), together with
+ *    the serials it renews recorded on each earlier certificate;
  * 5. a lost race (an identical request committed first, a Contact ID collision) cancels the
  *    transaction: load and decide again (1–4), so the loser replays the winner.
  */
 import { contactIdDelivery, type NoticeDelivery } from '../adapters/notices.ts';
-import type { RegistrationStore } from '../adapters/registrations.ts';
+import type { RegistrationStore, RenewalPlan } from '../adapters/registrations.ts';
+import { keys } from '../adapters/table-design.ts';
 import { generateContactId } from '../core/contact-id.ts';
-import { contactIdIssuedNotice, contactIdNoticeId } from '../core/notices.ts';
+import { contactIdIssuedNotice, contactIdNoticeId, type Notice } from '../core/notices.ts';
 import { decideRegistration, type RegistrationRequest } from '../core/registration.ts';
 import type { ReminderOffsets } from '../core/reminders.ts';
+import { decideRenewalContacts, renewalContactIdNotice, renewedTerms } from '../core/renewal-contacts.ts';
 import { logger } from '../shared/logger.ts';
 
 export interface Registered {
@@ -53,6 +58,18 @@ export async function registerCertificate(
     if (decision.kind === 'REPLAY') {
       const { certificate } = decision;
       const contactId = certificate.primaryContactId;
+      // A renewal's Contact ID email lives on the renewal certificate.
+      const stored = (certificate as { notice?: Notice }).notice;
+      if (certificate.renewalOf.length > 0)
+        return {
+          outcome: 'REPLAYED',
+          certificateNumber: certificate.certificateNumber,
+          contactId,
+          renewalOf: certificate.renewalOf,
+          ...(stored?.status === 'PENDING'
+            ? { delivery: renewalDelivery(stored, certificate.certificateNumber) }
+            : {}),
+        };
       const contact = await store.getContact(contactId);
       const owed =
         contact?.certificateNumber === certificate.certificateNumber && contact.notice?.status === 'PENDING';
@@ -65,12 +82,34 @@ export async function registerCertificate(
       };
     }
 
-    const notice =
-      decision.kind === 'CREATE'
-        ? contactIdIssuedNotice(decision.contact, decision.certificate, received.receivedAt)
-        : null;
+    let notice: Notice | null = null;
+    let renewal: RenewalPlan | undefined;
+    if (decision.kind === 'CREATE')
+      notice = contactIdIssuedNotice(decision.contact, decision.certificate, received.receivedAt);
+    else {
+      const { holder } = context;
+      if (!holder)
+        throw new Error(
+          `certificate ${decision.certificate.contactsCertificate} holding the contacts is missing`,
+        );
+      const contacts = decideRenewalContacts(request, decision.certificate, holder, {
+        now: new Date(received.receivedAt),
+        candidateContactId: generateContactId(random),
+      });
+      decision.certificate.primaryContactId = contacts.contact.contactId;
+      renewal = {
+        holder,
+        contacts,
+        terms: renewedTerms(
+          decision.certificate.renewalOf,
+          context.earlier ?? [],
+          decision.extendedSerials.map((e) => e.serial.serialNumber),
+        ),
+      };
+      notice = renewalContactIdNotice(contacts.contact, decision.certificate, received.receivedAt);
+    }
     try {
-      const out = await store.commit(decision, notice);
+      const out = await store.commit(decision, notice, renewal);
       const writeUnits = (out.ConsumedCapacity ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
       logger.info('registration recorded', {
         outcome: decision.kind,
@@ -86,6 +125,9 @@ export async function registerCertificate(
         ...(decision.kind === 'CREATE' && notice
           ? { delivery: contactIdDelivery(notice.id, decision.contact.contactId) }
           : {}),
+        ...(decision.kind === 'RENEW' && notice
+          ? { delivery: renewalDelivery(notice, certificate.certificateNumber) }
+          : {}),
         writeUnits,
       };
     } catch (error) {
@@ -100,3 +142,9 @@ export async function registerCertificate(
     `certificate ${request.certificateNumber}: still contended after ${MAX_ATTEMPTS} attempts`,
   );
 }
+
+/** A renewal's Contact ID email is kept on the renewal certificate, delivered under its own name. */
+const renewalDelivery = (notice: Notice, certificateNumber: string): NoticeDelivery => ({
+  executionName: notice.id,
+  noticeKey: keys.certificate(certificateNumber),
+});

@@ -6,7 +6,10 @@
  * 2. for each: the contacts of the certificate holding its roster → who is reminded, on which
  *    digest (core/reminders) → claim its ledger entry, move it to its next reminder and add
  *    its line to each recipient's digest, in one transaction; one nobody can be told of is
- *    claimed UNREACHABLE, and not tried again.
+ *    claimed UNREACHABLE, and not tried again. A line names only the serials no later
+ *    certificate renewed; a certificate with every serial renewed leaves the index unclaimed.
+ *    The claim is conditioned on the renewed serials as read, so a renewal committed between
+ *    the read and the claim fails it: the certificate is read again and decided again.
  *
  * `deliverRenewalReminders` (once per shard, after every shard has claimed, so a digest
  * holds all of the day's certificates):
@@ -25,9 +28,16 @@ import {
   type ReminderOffsets,
   reminderAfter,
   reminderDigestLines,
+  unrenewedProducts,
 } from '../core/reminders.ts';
 import { now } from '../shared/clock.ts';
 import { logger } from '../shared/logger.ts';
+
+/** A certificate renewed again and again while the run claims it: decided again this many times. */
+const MAX_RENEWED_RETRIES = 5;
+
+const sameSerials = (a: readonly string[] = [], b: readonly string[] = []) =>
+  a.length === b.length && [...a].sort().every((s, i) => s === [...b].sort()[i]);
 
 export interface ReminderShard {
   day: string;
@@ -86,14 +96,35 @@ export async function claimRenewalReminders(
     itemsRead: 0,
   };
   const entries = digestEntries(store, day, renewUrl, result);
-  for await (const page of store.dueOn(day, shard, result)) {
-    for (const certificate of page) {
-      const due = certificate.nextReminder;
-      if (!due || due.on !== day) continue;
+  /** Claims a certificate's reminder; decided again when a renewal moved it meanwhile. */
+  const claimOne = async (read: RegisteredCertificate, due: DueReminder) => {
+    let certificate = read;
+    for (let attempt = 0; ; attempt++) {
+      // Every serial renewed: nothing left to remind of; it leaves the index.
+      if (unrenewedProducts(certificate).length === 0) {
+        await store.retire(certificate, due);
+        return { claimed: false as const, lines: [] };
+      }
       const lines = await entries.of(certificate, due);
       const next = reminderAfter(certificate.term.end, offsetsFor(certificate.tier, offsets), day);
       const outcome = await store.claim(certificate, due, next, lines, now().toISOString());
       for (const e of lines) entries.pages.set(e.recipient, e.page);
+      if (outcome.claimed || outcome.reason !== 'NOT_DUE' || attempt >= MAX_RENEWED_RETRIES)
+        return { ...outcome, lines };
+      // The index read may be stale, or a renewal committed since: read it as it now is.
+      const fresh = await store.registrations.getCertificate(certificate.certificateNumber);
+      result.itemsRead++;
+      const stillDue = fresh?.nextReminder?.on === due.on && fresh.nextReminder.offset === due.offset;
+      if (!fresh || !stillDue || sameSerials(fresh.renewedSerials, certificate.renewedSerials))
+        return { ...outcome, lines };
+      certificate = fresh;
+    }
+  };
+  for await (const page of store.dueOn(day, shard, result)) {
+    for (const certificate of page) {
+      const due = certificate.nextReminder;
+      if (!due || due.on !== day) continue;
+      const { lines, ...outcome } = await claimOne(certificate, due);
       if (!outcome.claimed) {
         result.skipped++;
         continue;

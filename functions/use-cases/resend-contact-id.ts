@@ -1,14 +1,16 @@
 /**
- * Resend the primary contact's Contact ID (POST /certificates/{n}/contact-id/resend):
- * 1. parse the request (the proofs);
+ * Resend a Contact ID (POST /certificates/{n}/contact-id/resend):
+ * 1. parse the request (the proofs; optionally the Contact ID of the contact to resend to);
  * 2. load the certificate named and the certificate holding its roster; check the proofs;
- * 3. find the active primary contact (404 when there is none);
- * 4. owe their Contact ID email again (core/contacts: one notice per resend window) with the
- *    audit, in one transaction: a second request in the window is ALREADY_RESENT, one email.
+ * 3. find the recipient (core/contacts): the active primary contact, or the active contact
+ *    named, holding the serials proved (404 when there is none, 422 for other serials);
+ * 4. owe the same Contact ID email again (core/contacts: one notice per contact and resend
+ *    window) with the audit, in one transaction: a second request in the window is
+ *    ALREADY_RESENT, one email. Never a second Contact ID.
  */
 import type { ContactsStore } from '../adapters/contacts.ts';
 import { contactIdDelivery } from '../adapters/notices.ts';
-import { checkProofs, contactIdResentNotice, ResendRequest } from '../core/contacts.ts';
+import { checkProofs, contactIdResentNotice, ResendRequest, resendRecipient } from '../core/contacts.ts';
 import { NotFound } from '../core/errors.ts';
 import {
   auditOf,
@@ -24,15 +26,17 @@ export const resendContactId =
     const request = parseRequest(ResendRequest, command.request);
     const context = await loadContacts(store, command.certificateNumber);
     checkProofs(context, request);
-    const [primaryId] = Object.entries(context.roster.entries).find(([, e]) => e.role === 'PRIMARY') ?? [];
-    const primary = primaryId ? await store.getContact(primaryId) : null;
-    if (primary?.status !== 'ACTIVE')
-      throw new NotFound(`certificate ${command.certificateNumber} has no active primary contact`);
+    const recipientId = resendRecipient(context, request);
+    const recipient = await store.getContact(recipientId);
+    if (recipient?.status !== 'ACTIVE')
+      throw new NotFound(
+        `Contact ID ${recipientId} is not an active contact of certificate ${command.certificateNumber}`,
+      );
 
-    const notice = contactIdResentNotice(primary, context.certificate, command.receivedAt);
-    const audit = { ...auditOf(command, 'CONTACT_ID_RESENT', primary.contactId), email: primary.email };
+    const notice = contactIdResentNotice(recipient, context.certificate, command.receivedAt);
+    const audit = { ...auditOf(command, 'CONTACT_ID_RESENT', recipient.contactId), email: recipient.email };
     const outcome = await store
-      .commitResend(context.roster.certificateNumber, primary.contactId, notice, audit)
+      .commitResend(context.roster.certificateNumber, recipient.contactId, notice, audit)
       .then(
         () => 'RESENT' as const,
         (error: unknown) => {
@@ -42,7 +46,7 @@ export const resendContactId =
       );
     return {
       outcome,
-      contactId: primary.contactId,
-      delivery: contactIdDelivery(notice.id, primary.contactId),
+      contactId: recipient.contactId,
+      delivery: contactIdDelivery(notice.id, recipient.contactId),
     };
   };

@@ -126,6 +126,8 @@ export class ServiceFunction extends Construct {
         mainFields: ['module', 'main'],
         banner: BANNER,
         externalModules: ['@aws-sdk/*'],
+        // Licence comments go to a file of their own next to the bundle, not to its end.
+        esbuildArgs: { '--legal-comments': 'external' },
         logLevel: LogLevel.WARNING,
       },
     });

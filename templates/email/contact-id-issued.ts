@@ -1,5 +1,7 @@
 /**
- * "Your Contact ID" — sent once to the primary technical contact after registration.
+ * "Your Contact ID" — sent once to each contact when their Contact ID is issued (and again on a
+ * resend): `ContactIdIssued` to the primary technical contact, listing every product on the
+ * certificate; `DesignatedContactIdIssued` to a designated contact, listing only theirs.
  * SES renders these (Handlebars) and escapes nothing, not even in the HTML part: the HTML
  * part reads HTML-escaped copies of the values (`{{html.x}}`, see index.ts).
  */
@@ -98,6 +100,85 @@ ${productsText}
         'Сертификат <b>{{certificateNumber}}</b> (заказ {{salesOrderNumber}}, {{companyName}}) распространяется на:',
       term: 'Срок поддержки: с {{termStart}} по {{termEnd}} ({{tier}}).',
       footer: 'Вы получили это письмо как основной технический контакт по этому сертификату.',
+    }),
+  },
+];
+
+/** A designated contact's Contact ID: it says designated, and the list holds only its products. */
+export const designatedContactIdIssued: EmailTemplate[] = [
+  {
+    template: 'DesignatedContactIdIssued',
+    language: 'en',
+    subject: 'Your Contact ID for certificate {{certificateNumber}}',
+    text: `Hello {{contactName}},
+
+Your Contact ID for technical support is: {{contactId}}
+
+Keep it: you need it to open cases by phone and to submit samples.
+You are a designated technical contact on certificate {{certificateNumber}} (sales order {{salesOrderNumber}}, {{companyName}}) for:
+${productsText}
+Support term: {{termStart}} to {{termEnd}} ({{tier}}).
+
+This message was sent because you were named a designated technical contact on this certificate.`,
+    html: html({
+      greeting: 'Hello {{contactName}},',
+      intro: 'Your Contact ID for technical support is:',
+      keep: 'Keep it: you need it to open cases by phone and to submit samples.',
+      covers:
+        'You are a designated technical contact on certificate <b>{{certificateNumber}}</b> (sales order {{salesOrderNumber}}, {{companyName}}) for:',
+      term: 'Support term: {{termStart}} to {{termEnd}} ({{tier}}).',
+      footer:
+        'This message was sent because you were named a designated technical contact on this certificate.',
+    }),
+  },
+  {
+    template: 'DesignatedContactIdIssued',
+    language: 'fr',
+    subject: 'Votre Contact ID pour le certificat {{certificateNumber}}',
+    text: `Bonjour {{contactName}},
+
+Votre Contact ID pour le support technique est : {{contactId}}
+
+Conservez-le : il vous sera demandé pour ouvrir un incident par téléphone et pour soumettre des échantillons.
+Vous êtes interlocuteur désigné pour le support du certificat {{certificateNumber}} (commande {{salesOrderNumber}}, {{companyName}}) pour :
+${productsText}
+Période de support : du {{termStart}} au {{termEnd}} ({{tier}}).
+
+Vous recevez ce message car vous avez été désigné interlocuteur pour le support de ce certificat.`,
+    html: html({
+      greeting: 'Bonjour {{contactName}},',
+      intro: 'Votre Contact ID pour le support technique est :',
+      keep: 'Conservez-le : il vous sera demandé pour ouvrir un incident par téléphone et pour soumettre des échantillons.',
+      covers:
+        'Vous êtes interlocuteur désigné pour le support du certificat <b>{{certificateNumber}}</b> (commande {{salesOrderNumber}}, {{companyName}}) pour :',
+      term: 'Période de support : du {{termStart}} au {{termEnd}} ({{tier}}).',
+      footer:
+        'Vous recevez ce message car vous avez été désigné interlocuteur pour le support de ce certificat.',
+    }),
+  },
+  {
+    template: 'DesignatedContactIdIssued',
+    language: 'ru',
+    subject: 'Ваш Contact ID для сертификата {{certificateNumber}}',
+    text: `Здравствуйте, {{contactName}}!
+
+Ваш Contact ID для обращения в техническую поддержку: {{contactId}}
+
+Сохраните его: он нужен для регистрации обращений по телефону и для отправки образцов.
+Вы назначены контактным лицом для обращений по сертификату {{certificateNumber}} (заказ {{salesOrderNumber}}, {{companyName}}) по следующим продуктам:
+${productsText}
+Срок поддержки: с {{termStart}} по {{termEnd}} ({{tier}}).
+
+Вы получили это письмо, так как вас назначили контактным лицом для обращений по этому сертификату.`,
+    html: html({
+      greeting: 'Здравствуйте, {{contactName}}!',
+      intro: 'Ваш Contact ID для обращения в техническую поддержку:',
+      keep: 'Сохраните его: он нужен для регистрации обращений по телефону и для отправки образцов.',
+      covers:
+        'Вы назначены контактным лицом для обращений по сертификату <b>{{certificateNumber}}</b> (заказ {{salesOrderNumber}}, {{companyName}}) по следующим продуктам:',
+      term: 'Срок поддержки: с {{termStart}} по {{termEnd}} ({{tier}}).',
+      footer:
+        'Вы получили это письмо, так как вас назначили контактным лицом для обращений по этому сертификату.',
     }),
   },
 ];

@@ -2,7 +2,7 @@
  * Every email template, in every language. CDK deploys them as SES templates and
  * the local stack loads them into local SES with CreateEmailTemplate (v2).
  */
-import { contactIdIssued } from './contact-id-issued.ts';
+import { contactIdIssued, designatedContactIdIssued } from './contact-id-issued.ts';
 import { lifecycleNotices } from './lifecycle.ts';
 import { renewalReminder } from './renewal-reminder.ts';
 import { upgradeAvailable } from './upgrade-available.ts';
@@ -47,6 +47,7 @@ export function readEscapedValues(html: string): string {
 
 export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [
   ...contactIdIssued,
+  ...designatedContactIdIssued,
   ...renewalReminder,
   ...lifecycleNotices,
   ...upgradeAvailable,

@@ -235,6 +235,168 @@ describe('resending the Contact ID', () => {
   });
 });
 
+describe('a designated contact is told it is designated', () => {
+  /** A certificate of two products, its primary contact on both, a designated contact on the second. */
+  async function withDesignated(language = 'en') {
+    const { body, primaryId } = await registered(withSecondProduct(registration()));
+    const [firstProduct, secondProduct] = body.products as [
+      Registration['products'][number],
+      Registration['products'][number],
+    ];
+    const contact = person(language);
+    const res = await add(body, contact, [secondProduct]);
+    expect(res.status).toBe(201);
+    await settle();
+    return {
+      body,
+      primaryId,
+      firstProduct,
+      secondProduct,
+      contact,
+      designatedId: res.body.contactId as string,
+    };
+  }
+
+  it('says designated and lists only its products; the primary contact’s email is unchanged', async () => {
+    const { body, primaryId, firstProduct, secondProduct, contact, designatedId } = await withDesignated();
+    const [email, ...more] = await stack.emails(contact.email);
+    expect(more).toHaveLength(0);
+    expect(email!.subject).toBe(`Your Contact ID for certificate ${body.certificateNumber}`);
+    for (const part of [email!.body.text!, email!.body.html!]) {
+      expect(part).toContain(designatedId);
+      expect(part).toContain('designated technical contact');
+      expect(part).not.toContain('primary');
+      expect(part).toContain(secondProduct.serialNumber);
+      expect(part).not.toContain(firstProduct.serialNumber);
+    }
+    // The primary contact (French): the primary wording and every product, as before.
+    const [primaryEmail] = await stack.emails(body.primaryContact.email);
+    expect(primaryEmail!.body.text).toContain(primaryId);
+    expect(primaryEmail!.body.text).toContain('contact technique principal');
+    expect(primaryEmail!.body.text).toContain(firstProduct.serialNumber);
+    expect(primaryEmail!.body.text).toContain(secondProduct.serialNumber);
+  });
+
+  it.each([
+    ['fr', 'interlocuteur désigné'],
+    ['ru', 'контактным лицом для обращений'],
+  ])('says designated in %s too', async (language, wording) => {
+    const { firstProduct, secondProduct, contact } = await withDesignated(language);
+    const [email] = await stack.emails(contact.email);
+    expect(email!.body.text).toContain(wording);
+    expect(email!.body.html).toContain(wording);
+    expect(email!.body.text).toContain(secondProduct.serialNumber);
+    expect(email!.body.text).not.toContain(firstProduct.serialNumber);
+  });
+
+  it('tells a replacement of a designated contact it is designated, with the seat’s products only', async () => {
+    const { body, firstProduct, secondProduct, designatedId } = await withDesignated();
+    const successor = person('fr');
+    const res = await stack.put(`/certificates/${body.certificateNumber}/contacts/${designatedId}`, {
+      products: [{ serialNumber: secondProduct.serialNumber }],
+      contact: successor,
+    });
+    expect(res.status).toBe(200);
+    await settle();
+    const [email] = await stack.emails(successor.email);
+    expect(email!.body.text).toContain(res.body.contactId);
+    expect(email!.body.text).toContain('interlocuteur désigné');
+    expect(email!.body.text).not.toContain('principal');
+    expect(email!.body.text).toContain(secondProduct.serialNumber);
+    expect(email!.body.text).not.toContain(firstProduct.serialNumber);
+  });
+
+  it('tells a replacement of the primary contact it is the primary contact, with every product', async () => {
+    const { body, primaryId, firstProduct, secondProduct } = await withDesignated();
+    const successor = person();
+    const res = await stack.put(`/certificates/${body.certificateNumber}/contacts/${primaryId}`, {
+      products: body.products.map((p) => ({ serialNumber: p.serialNumber })),
+      contact: successor,
+    });
+    expect(res.status).toBe(200);
+    await settle();
+    const [email] = await stack.emails(successor.email);
+    expect(email!.body.text).toContain('you are the primary technical contact');
+    expect(email!.body.text).toContain(firstProduct.serialNumber);
+    expect(email!.body.text).toContain(secondProduct.serialNumber);
+  });
+
+  describe('resending to a designated contact by its Contact ID', () => {
+    const resend = (body: Registration, products: Registration['products'], contactId?: string) =>
+      stack.post(`/certificates/${body.certificateNumber}/contact-id/resend`, {
+        ...proofs(body, products),
+        ...(contactId ? { contactId } : {}),
+      });
+    const contactItems = async () => (await stack.items()).filter((i) => i.SK.S === 'CONTACT').length;
+
+    it('emails the same Contact ID again, in the designated wording; never a second ID', async () => {
+      const { body, primaryId, firstProduct, secondProduct, contact, designatedId } = await withDesignated();
+      const contactsBefore = await contactItems();
+      const res = await resend(body, [secondProduct], designatedId);
+      expect(res.status).toBe(202);
+      expect(res.body.contactId).toBe(designatedId);
+      expect(res.body.outcome).toBe('RESENT');
+      await settle();
+      const emails = await stack.emails(contact.email);
+      expect(emails).toHaveLength(2);
+      expect(emails[1]!.body.text).toContain(designatedId);
+      expect(emails[1]!.body.text).toContain('designated technical contact');
+      expect(emails[1]!.body.text).toContain(secondProduct.serialNumber);
+      expect(emails[1]!.body.text).not.toContain(firstProduct.serialNumber);
+      expect(await contactItems()).toBe(contactsBefore);
+      // The primary contact got nothing more; the entitlement still answers for the same ID.
+      expect(await stack.emails(body.primaryContact.email)).toHaveLength(1);
+      expect((await stack.get(`/entitlements/${designatedId}`)).status).toBe(200);
+      const certificate = await stack.get(`/certificates/${body.certificateNumber}`);
+      expect(certificate.body.audit).toContainEqual(
+        expect.objectContaining({ action: 'CONTACT_ID_RESENT', contactId: designatedId }),
+      );
+      expect(certificate.body.contacts.map((c: any) => c.contactId)).toEqual([primaryId, designatedId]);
+    });
+
+    it('resends to the primary contact when no Contact ID is named, as before', async () => {
+      const { body, primaryId, contact } = await withDesignated();
+      const res = await resend(body, body.products);
+      expect(res.status).toBe(202);
+      expect(res.body.contactId).toBe(primaryId);
+      await settle();
+      expect(await stack.emails(body.primaryContact.email)).toHaveLength(2);
+      expect(await stack.emails(contact.email)).toHaveLength(1);
+    });
+
+    it.each([
+      ['a replaced Contact ID', 404],
+      ['a Contact ID never issued', 404],
+      ['the primary contact of another certificate', 404],
+      ['a serial the contact does not hold', 422],
+      ['a malformed Contact ID', 400],
+    ])('refuses %s (%i), storing and sending nothing', async (what, status) => {
+      const { body, firstProduct, secondProduct, designatedId } = await withDesignated();
+      let target = designatedId;
+      let products = [secondProduct];
+      if (what === 'a replaced Contact ID') {
+        const replaced = await stack.put(`/certificates/${body.certificateNumber}/contacts/${designatedId}`, {
+          products: [{ serialNumber: secondProduct.serialNumber }],
+          contact: person(),
+        });
+        expect(replaced.status).toBe(200);
+      } else if (what === 'a Contact ID never issued') target = '1234567897';
+      else if (what === 'the primary contact of another certificate') target = (await registered()).primaryId;
+      else if (what === 'a serial the contact does not hold') products = [firstProduct];
+      else target = '12345';
+      await settle();
+      const before = await stack.items();
+      const emailsBefore = (await stack.emails()).length;
+      const res = await resend(body, products, target);
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      await settle();
+      expect(await stack.items()).toEqual(before);
+      expect((await stack.emails()).length).toBe(emailsBefore);
+    });
+  });
+});
+
 describe('bad input changes nothing and sends no email', () => {
   let body: Registration;
   let designatedId: string;

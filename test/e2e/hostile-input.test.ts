@@ -65,13 +65,20 @@ beforeAll(async () => {
       endOfSupportDate: '2029-06-30',
     }),
     PutRelease: () => ({ gaDate: '2027-03-15' }),
+    PutSerialVersion: () => ({ version: '12.1' }),
+    PatchCertificate: () => ({ company: { name: 'Acme SA' } }),
   };
   baseline = await snapshot();
   expect(baseline.emails).toBe(1); // the registration's Contact ID, and nothing else from here on
 });
 afterAll(() => stack?.stop());
 
-const withBody = ROUTES.filter((r) => r.method !== 'GET');
+/** A DELETE takes no body: its own cases are below. */
+const withBody = ROUTES.filter((r) => r.method !== 'GET' && r.method !== 'DELETE');
+const bodyless = (route: Route) => route.method === 'GET' || route.method === 'DELETE';
+/** A PATCH is a JSON merge patch (RFC 7396): its media type is its own. */
+const mediaTypeOf = (route: Route) =>
+  route.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
 const withParams = ROUTES.filter((r) => r.path.includes('{'));
 const paramsOf = (route: Route) => [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
 
@@ -94,7 +101,7 @@ interface Sent {
 /** Sends one request to `route` and checks the answer is a 4xx problem+json that changed nothing. */
 async function refused(route: Route, sent: Sent, expected?: number | RegExp) {
   const headers: Record<string, string> = {};
-  const contentType = sent.contentType === undefined ? 'application/json' : sent.contentType;
+  const contentType = sent.contentType === undefined ? mediaTypeOf(route) : sent.contentType;
   if (contentType !== null && sent.body !== undefined) headers['content-type'] = contentType;
   const response = await fetch(`${stack.apiUrl}${sent.path ?? pathOf(route)}${sent.query ?? ''}`, {
     method: sent.method ?? route.method,
@@ -208,7 +215,7 @@ describe.each(withBody.map((route) => ({ name: `${route.method} ${route.path}`, 
 describe.each(withParams.map((route) => ({ name: `${route.method} ${route.path}`, route })))(
   'the path of $name',
   ({ route }) => {
-    const body = () => (route.method === 'GET' ? {} : { body: JSON.stringify(bodies[route.id]!()) });
+    const body = () => (bodyless(route) ? {} : { body: JSON.stringify(bodies[route.id]!()) });
     describe.each(paramsOf(route))('{%s}', (param) => {
       it.each([
         ['a truncated percent-encoding', '%E0%A4%A'],
@@ -232,6 +239,35 @@ describe.each(withParams.map((route) => ({ name: `${route.method} ${route.path}`
       it('refuses a parameter too long for the request line (431)', async () => {
         await refused(route, { path: pathOf(route, { [param]: 'x'.repeat(20_000) }), ...body() }, 431);
       });
+    });
+  },
+);
+
+describe.each(ROUTES.filter((r) => r.method === 'DELETE').map((route) => ({ name: route.path, route })))(
+  'DELETE $name',
+  ({ route }) => {
+    it.each([
+      ['a JSON body', '{}', 'application/json', 400],
+      ['a merge patch', JSON.stringify({ company: { name: 'X' } }), 'application/merge-patch+json', 400],
+      ['a text body', 'void it', 'text/plain', 415],
+    ])('refuses %s (a DELETE takes none)', async (_name, body, contentType, status) => {
+      await refused(route, { body, contentType }, status);
+    });
+    it.each(['?force=true', '?dryRun=true', '?a=%zz'])('refuses the query %s', async (query) => {
+      await refused(route, { query });
+    });
+  },
+);
+
+describe.each(ROUTES.filter((r) => r.method === 'PATCH').map((route) => ({ name: route.path, route })))(
+  'PATCH $name',
+  ({ route }) => {
+    it('refuses a valid patch sent as application/json (415: a merge patch says so)', async () => {
+      await refused(
+        route,
+        { body: JSON.stringify(bodies[route.id]!()), contentType: 'application/json' },
+        415,
+      );
     });
   },
 );

@@ -80,7 +80,7 @@ async function releasedProduct() {
   await settle();
   expect((await releases.get(product, versionSortKey('2.0')))?.status).toBe('DECIDED');
   expect(await upgradeEmails(early.to)).toHaveLength(1);
-  return { product, ga, early };
+  return { product, ga, early, announcedOn: T };
 }
 
 describe('a serial registered after the GA run of a release', () => {
@@ -145,6 +145,22 @@ describe('a serial registered after the GA run of a release', () => {
     // Already on the release: nothing to upgrade, not decided (as in the GA run).
     expect(decided.map((d) => d.serialNumber.S)).not.toContain(onRelease.serials[0]);
     expect((await entitlement(product, '2.0', onRelease.serials[0]!)).rule).toBe('ALREADY_ON_RELEASE');
+  });
+
+  it('a first purchase begun after the announcement, registered after GA: not established before it', async () => {
+    const { product, ga, announcedOn } = await releasedProduct();
+    const bought = await registerVersions(stack, product, ['1.0'], {
+      start: addDays(announcedOn, 1),
+      end: addDays(ga, 360),
+    });
+    const refused = await entitlement(product, '2.0', bought.serials[0]!);
+    expect(refused).toMatchObject({ entitled: false, rule: 'STARTED_AFTER_ANNOUNCEMENT' });
+    expect(refused.reasons.join(' ')).toContain(
+      `Reference date ${announcedOn}: the day ${product} 2.0 was first announced, before its GA date ${ga}`,
+    );
+    expect(refused.reasons.join(' ')).toContain('Coverage was continuous since its first registration');
+    expect(refused.reasons.join(' ')).not.toMatch(/Decided on request/);
+    expect(await upgradeEmails(bought.to)).toHaveLength(0);
   });
 
   it('a contact the GA run told is not told again about a serial registered since', async () => {

@@ -353,8 +353,10 @@ describe('legacy versions and the picture', () => {
     await settle();
     expect(pendingSchedules(product)).toEqual([]);
     const answer = (await stack.get(`/entitlements/${contactId}`)).body;
-    expect(answer.products[0].supportPhase).toBe('STANDARD');
+    expect(answer.products[0].supportPhase).toBe('PER_CONTRACT');
+    expect(answer.entitled).toBe(true);
     expect(answer.reasons.join(' ')).toMatch(/before 2006-11-06; the end-of-life policy does not apply/);
+    expect(answer.reasons.join(' ')).toContain('the terms of your support contract continue to apply');
     expect(await lifecycleEmails(to)).toHaveLength(0);
   });
 

@@ -127,7 +127,7 @@ describe('idempotency', () => {
 });
 
 describe('renewal by certificate', () => {
-  it('extends the serials’ coverage, keeps the Contact IDs, sends no new Contact ID and stops the old reminders', async () => {
+  it('extends the serials’ coverage, keeps the Contact IDs, emails the same Contact ID once and stops the old reminders', async () => {
     const original = registration();
     const created = await stack.post('/registrations', original);
     await settle();
@@ -145,7 +145,11 @@ describe('renewal by certificate', () => {
       renewalOf: [original.certificateNumber],
     });
     await settle();
-    expect(await stack.emails(original.primaryContact.email)).toHaveLength(1);
+    // The renewal sends the Contact ID the primary contact already holds (DOMAIN.md "Contact ID issuance").
+    const emails = await stack.emails(original.primaryContact.email);
+    expect(emails).toHaveLength(2);
+    expect(emails[1]!.body.text).toContain(created.body.contactId);
+    expect(emails[1]!.subject).toContain(renewalNumber);
 
     const renewed = (await stack.get(`/certificates/${renewalNumber}`)).body;
     expect(renewed.contacts.map((c: { contactId: string }) => c.contactId)).toEqual([created.body.contactId]);
@@ -161,6 +165,8 @@ describe('renewal by certificate', () => {
     // The renewal replayed is still one renewal.
     const again = await stack.post('/registrations', renewal);
     expect(again.status).toBe(200);
+    await settle();
+    expect(await stack.emails(original.primaryContact.email)).toHaveLength(2);
     const serial = (await stack.items()).find(
       (i) => i.PK?.S === `SERIAL#${original.products[0]!.serialNumber}`,
     );

@@ -144,16 +144,57 @@ describe('a release decided on its GA date', () => {
     expect(await upgradeEmails(late.to)).toHaveLength(1);
   });
 
+  it('the GA run: established before the announcement day, continuous since the first registration', async () => {
+    const product = newProduct();
+    const T = today();
+    const ga = addDays(T, 10);
+    const kept = await registered(product, ['5.0'], { start: addDays(T, -300), end: addDays(T, 5) });
+    // Renewed in time, the renewal starting after the announcement: the contract is the one kept since.
+    await renewed(kept, { start: addDays(T, 6), end: addDays(T, 371) });
+    const gap = await registered(product, ['5.0'], { start: addDays(T, -400), end: addDays(T, -60) });
+    await renewed(gap, { start: addDays(T, -30), end: addDays(T, 335) });
+    expect((await stack.put(releasePath(product, '6.0'), { gaDate: ga })).status).toBe(201);
+    await moveTo(addDays(T, 2));
+    const bought = await registered(product, ['5.0'], { start: addDays(T, 2), end: addDays(T, 367) });
+    await moveTo(ga);
+
+    const answer = async (r: Registered) => (await entitlement(product, '6.0', r.serials[0]!)).body;
+    const reference = `Reference date ${T}: the day ${product} 6.0 was first announced, before its GA date ${ga}; the contract had to be established before it.`;
+    const k = await answer(kept);
+    expect(k).toMatchObject({ entitled: true, rule: 'CURRENT_ON_GA', termsConsidered: [{}, {}] });
+    expect(k.reasons).toContain(reference);
+    expect(k.reasons.join(' ')).toContain(
+      `Coverage was continuous since its first registration (the term ${addDays(T, -300)}`,
+    );
+    const g = await answer(gap);
+    expect(g).toMatchObject({ entitled: false, rule: 'GAP_BEFORE_GA' });
+    expect(g.reasons).toContain(reference);
+    expect(g.reasons.join(' ')).toContain('Coverage was not continuous since its first registration');
+    const b = await answer(bought);
+    expect(b).toMatchObject({ entitled: false, rule: 'STARTED_AFTER_ANNOUNCEMENT' });
+    expect(b.reasons).toContain(reference);
+    expect(await upgradeEmails(kept.to)).toHaveLength(1);
+    for (const r of [gap, bought]) expect(await upgradeEmails(r.to)).toHaveLength(0);
+  });
+
   it('a GA date in the past is decided at once; a re-run decides and sends nothing again', async () => {
     const product = newProduct();
     const T = today();
     const customer = await registered(product, ['7.0'], { start: addDays(T, -400), end: addDays(T, 300) });
+    // Begun after GA: announced after the fact, the GA date is the reference.
+    const afterGa = await registered(product, ['7.0'], { start: addDays(T, -10), end: addDays(T, 300) });
     const res = await stack.put(releasePath(product, '7.0 MP 1'), { gaDate: addDays(T, -20) });
     expect(res.status).toBe(201);
+    expect(res.body.announcedOn).toBe(T);
     await settle();
-    expect((await entitlement(product, '7.0 MP 1', customer.serials[0]!)).body).toMatchObject({
-      entitled: true,
-      rule: 'CURRENT_ON_GA',
+    const answer = (await entitlement(product, '7.0 MP 1', customer.serials[0]!)).body;
+    expect(answer).toMatchObject({ entitled: true, rule: 'CURRENT_ON_GA' });
+    expect(answer.reasons).toContain(
+      `Reference date ${addDays(T, -20)}, the GA date: ${product} 7.0 MP 1 was announced on ${T}, on or after its GA date (after the fact), so the contract had to be established before the GA date.`,
+    );
+    expect((await entitlement(product, '7.0 MP 1', afterGa.serials[0]!)).body).toMatchObject({
+      entitled: false,
+      rule: 'STARTED_ON_OR_AFTER_GA',
     });
     expect(await upgradeEmails(customer.to)).toHaveLength(1);
     expect(stack.scheduler.list().filter((s) => s.Name === gaScheduleName(product, '7.0 MP 1'))).toEqual([]);

@@ -15,6 +15,7 @@ const env = await vi.hoisted(async () => {
 
 import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { RegistrationStore } from '../../functions/adapters/registrations.ts';
+import { SerialStore } from '../../functions/adapters/serials.ts';
 import { keys } from '../../functions/adapters/table-design.ts';
 import { generateContactId } from '../../functions/core/contact-id.ts';
 import { handler, makeGetCertificate } from '../../functions/http/get-certificate.ts';
@@ -102,6 +103,8 @@ describe('GET /certificates/{certificateNumber}', () => {
           product: 'Backup Exec',
           productLine: 'Backup Exec',
           version: '12.0',
+          registeredVersion: '12.0',
+          versionHistory: [],
           coverage: {
             start: '2026-01-01',
             end: '2026-12-31',
@@ -195,6 +198,35 @@ describe('GET /certificates/{certificateNumber}', () => {
 
     const earlier = await get(CERTIFICATE);
     expect(earlier.body).toMatchObject({ renewedBy: [RENEWAL], nextReminder: null });
+  });
+
+  it('shows the version each serial runs now, the one registered, and its history', async () => {
+    await register(contractExample());
+    const serials = new SerialStore(documentClient, env.TABLE_NAME);
+    const serial = { serialNumber: 'M1234567890', product: 'Backup Exec' };
+    const moves = [
+      { version: '12.0 MP 1', from: '12.0', at: '2026-04-01T09:00:00.000Z', requestId: 'req-mp1' },
+      {
+        version: '13.0',
+        from: '12.0 MP 1',
+        at: '2026-05-01T09:00:00.000Z',
+        requestId: 'req-13',
+        entitledBy: { version: '13.0', gaDate: '2026-04-15', rule: 'CURRENT_ON_GA' as const },
+      },
+    ];
+    for (const move of moves) expect(await serials.moveVersion(serial, move)).toBe(true);
+
+    const res = await get(CERTIFICATE);
+
+    expect(res.status).toBe(200);
+    expect(res.body.products[0]).toMatchObject({
+      serialNumber: 'M1234567890',
+      version: '13.0',
+      registeredVersion: '12.0',
+      versionHistory: moves,
+    });
+    // The status line another change added stays.
+    expect(res.body.status).toBe('ACTIVE');
   });
 
   it('answers 404 problem+json for an unknown certificate', async () => {

@@ -84,8 +84,9 @@ describe('record-registration: a new certificate', () => {
       renewalOf: [],
       delivery: { executionName: `contact-id-${contactId}`, noticeKey: keys.contact(contactId) },
       // What DynamoDB reports the transaction cost: 2 units per item written in a transaction,
-      // and 2 per index entry (certificate: due date, contact: pending notice, serial: product).
-      writeUnits: 12,
+      // and 2 per index entry (certificate: due date and order lookup, contact: pending notice and
+      // email lookup, serial: product and support identifier lookup).
+      writeUnits: 18,
     });
     expect(isValidContactId(contactId)).toBe(true);
 
@@ -383,7 +384,7 @@ describe('record-registration: a renewal', () => {
       end: '2027-12-31',
     });
 
-  it('extends the serial, keeps the Contact ID, stops the earlier reminders, and owes no email', async () => {
+  it('extends the serial, keeps the Contact ID, stops the earlier reminders, and owes the Contact ID email on the renewal', async () => {
     await record(FIRST)(input());
     sends.reset();
 
@@ -395,7 +396,12 @@ describe('record-registration: a renewal', () => {
       contactId: idOf(FIRST),
       renewalOf: [CERTIFICATE],
     });
-    expect(out).not.toHaveProperty('delivery');
+    expect(out).toMatchObject({
+      delivery: {
+        executionName: `contact-id-${idOf(FIRST)}-renewal-${RENEWAL}`,
+        noticeKey: keys.certificate(RENEWAL),
+      },
+    });
 
     const items = transactions()[0]!.TransactItems!;
     expect(items.map((a) => (a.Put ? `Put ${a.Put.Item!.PK}` : `Update ${a.Update!.Key!.PK}`))).toEqual([
@@ -407,6 +413,7 @@ describe('record-registration: a renewal', () => {
       contactIds: [],
       contactsCertificate: CERTIFICATE,
       primaryContactId: idOf(FIRST),
+      notice: { kind: 'CONTACT_ID_ISSUED', status: 'PENDING' },
     });
 
     const serial = (await table.item(keys.serial('M1234567890')))!;
@@ -423,7 +430,7 @@ describe('record-registration: a renewal', () => {
     expect((await itemKeys()).filter((k) => k.startsWith('CONTACT#'))).toHaveLength(1);
   });
 
-  it('replays a renewal without a delivery (the contact belongs to the first certificate)', async () => {
+  it('replays a renewal with its Contact ID email still owed, writing nothing', async () => {
     await record(FIRST)(input());
     await record(SECOND)(input(renewal()));
     sends.reset();
@@ -435,6 +442,10 @@ describe('record-registration: a renewal', () => {
       certificateNumber: RENEWAL,
       contactId: idOf(FIRST),
       renewalOf: [CERTIFICATE],
+      delivery: {
+        executionName: `contact-id-${idOf(FIRST)}-renewal-${RENEWAL}`,
+        noticeKey: keys.certificate(RENEWAL),
+      },
     });
     expect(transactions()).toEqual([]);
   });

@@ -2,8 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   type ContactsContext,
+  contactIdResentNotice,
   decideAddContact,
   decideReplaceContact,
+  resendRecipient,
 } from '../../functions/core/contacts.ts';
 import type { CoverageTerm } from '../../functions/core/coverage.ts';
 import { verifyEntitlement } from '../../functions/core/entitlements.ts';
@@ -173,6 +175,61 @@ describe('adding and replacing', () => {
     expect(change.replaced).toMatchObject({ status: 'REPLACED', replacedBy: '3333333332' });
     expect(Object.keys(change.roster)).toEqual(['3333333332']);
     expect(change.roster['3333333332']).toMatchObject({ role: 'PRIMARY', serialNumbers: ['M0000000001'] });
+  });
+});
+
+describe('resending a Contact ID', () => {
+  const products = [{ serial: 'M0000000001' }, { serial: 'M0000000002' }];
+  const DESIGNATED = '1111111116';
+  /** A certificate of two products, and a designated contact on the second. */
+  function withDesignated() {
+    const ctx = context('ESSENTIAL', products);
+    const change = decideAddContact(addRequest(ctx, ['M0000000002']), ctx, {
+      now: NOW,
+      candidateContactId: DESIGNATED,
+    });
+    if (change.kind !== 'ADDED') throw new Error('expected ADDED');
+    return { ctx: { ...ctx, roster: { ...ctx.roster, entries: change.roster } }, contact: change.contact };
+  }
+  const proofs = (ctx: ContactsContext, serials: string[], contactId?: string) => {
+    const { contact: _, ...request } = addRequest(ctx, serials);
+    return { ...request, ...(contactId ? { contactId } : {}) };
+  };
+
+  it('goes to the primary contact unless a Contact ID is named', () => {
+    const { ctx } = withDesignated();
+    expect(resendRecipient(ctx, proofs(ctx, ['M0000000002']))).toBe(PRIMARY);
+  });
+
+  it('goes to the designated contact named, when it holds the serials proved', () => {
+    const { ctx } = withDesignated();
+    expect(resendRecipient(ctx, proofs(ctx, ['M0000000002'], DESIGNATED))).toBe(DESIGNATED);
+    expect(resendRecipient(ctx, proofs(ctx, ['M0000000001'], PRIMARY))).toBe(PRIMARY);
+  });
+
+  it('is a 404 for a Contact ID not active on the roster, a 422 for serials the contact does not hold', () => {
+    const { ctx } = withDesignated();
+    expect(() => resendRecipient(ctx, proofs(ctx, ['M0000000002'], '2222222224'))).toThrow(
+      expect.objectContaining({ status: 404 }),
+    );
+    expect(() => resendRecipient(ctx, proofs(ctx, ['M0000000001'], DESIGNATED))).toThrow(
+      expect.objectContaining({
+        status: 422,
+        errors: [expect.objectContaining({ path: 'products.0.serialNumber' })],
+      }),
+    );
+  });
+
+  it('resends the same Contact ID in the designated wording, with its products only, once per window', () => {
+    const { ctx, contact } = withDesignated();
+    const notice = contactIdResentNotice(contact, ctx.certificate, NOW.toISOString());
+    expect(notice).toMatchObject({
+      template: 'DesignatedContactIdIssued',
+      data: { contactId: DESIGNATED, products: [expect.objectContaining({ serialNumber: 'M0000000002' })] },
+    });
+    expect(notice.data.products).toHaveLength(1);
+    const later = new Date(NOW.getTime() + 60_000).toISOString();
+    expect(contactIdResentNotice(contact, ctx.certificate, later).id).toBe(notice.id);
   });
 });
 

@@ -173,16 +173,19 @@ describe('supportPhaseOn', () => {
     expect(supportPhaseOn(null, 'P', '3.0', '2030-01-01').supportPhase).toBe('STANDARD');
   });
 
-  it('legacy: the policy does not apply, whatever the day', () => {
+  it('legacy: the policy does not apply, whatever the day; the contract’s terms do (PER_CONTRACT)', () => {
     const legacy = stored({
       eolDate: '2005-01-01',
       partialSupportDate: '2005-06-01',
       endOfSupportDate: '2006-01-01',
       legacy: true,
     });
-    const answer = supportPhaseOn(legacy, 'P', '12.0', '2026-11-26');
-    expect(answer.supportPhase).toBe('STANDARD');
-    expect(answer.reason).toMatch(/before 2006-11-06; the end-of-life policy does not apply/);
+    for (const day of ['2005-03-01', '2026-11-26', '2040-01-01']) {
+      const answer = supportPhaseOn(legacy, 'P', '12.0', day);
+      expect(answer.supportPhase).toBe('PER_CONTRACT');
+      expect(answer.reason).toMatch(/before 2006-11-06; the end-of-life policy does not apply/);
+      expect(answer.reason).toContain('the terms of your support contract continue to apply');
+    }
   });
 });
 

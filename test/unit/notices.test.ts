@@ -1,5 +1,57 @@
 import { describe, expect, it } from 'vitest';
-import { REDELIVERY_RESTART_HOURS, redeliveryName, redeliveryStep } from '../../functions/core/notices.ts';
+import {
+  contactIdIssuedNotice,
+  REDELIVERY_RESTART_HOURS,
+  redeliveryName,
+  redeliveryStep,
+} from '../../functions/core/notices.ts';
+import { type Contact, decideRegistration } from '../../functions/core/registration.ts';
+import { contractExample, parsedRequest } from './fixtures.ts';
+
+describe('the Contact ID email', () => {
+  const at = '2026-11-25T10:00:00.000Z';
+  const body = contractExample();
+  body.products.push({ ...body.products[0], serialNumber: 'M1234567891', product: 'Endpoint Protection' });
+  const decision = decideRegistration(
+    parsedRequest(body),
+    { certificate: null, serials: [], primaryContactOf: {} },
+    { now: new Date(at), requestId: 'r', candidateContactId: '1234567897' },
+  );
+  if (decision.kind !== 'CREATE') throw new Error('expected a creation');
+  const { certificate, contact: primary } = decision;
+  const designated: Contact = {
+    ...primary,
+    contactId: '1111111116',
+    role: 'DESIGNATED',
+    name: 'Pierre Curie',
+    email: 'pierre@acme.example',
+    serialNumbers: ['M1234567891'],
+  };
+  const serialsOf = (data: Record<string, unknown>) =>
+    (data.products as Array<{ serialNumber: string }>).map((p) => p.serialNumber);
+
+  it('tells the primary contact about every product on the certificate (the signature renewals use)', () => {
+    const notice = contactIdIssuedNotice(primary, certificate, at);
+    expect(notice).toMatchObject({
+      id: 'contact-id-1234567897',
+      template: 'ContactIdIssued',
+      to: primary.email,
+    });
+    expect(serialsOf(notice.data)).toEqual(['M1234567890', 'M1234567891']);
+    expect(contactIdIssuedNotice(primary, certificate, at, primary)).toEqual(notice);
+  });
+
+  it('tells a designated contact it is designated, listing only its products', () => {
+    const notice = contactIdIssuedNotice(designated, certificate, at, designated);
+    expect(notice).toMatchObject({
+      id: 'contact-id-1111111116',
+      template: 'DesignatedContactIdIssued',
+      to: 'pierre@acme.example',
+      data: { contactId: '1111111116', contactName: 'Pierre Curie' },
+    });
+    expect(serialsOf(notice.data)).toEqual(['M1234567891']);
+  });
+});
 
 describe('the notice re-driver', () => {
   const now = new Date('2026-12-01T12:00:00Z');

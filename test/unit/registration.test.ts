@@ -11,6 +11,7 @@ import {
   RegistrationRequest,
   registrationFingerprint,
 } from '../../functions/core/registration.ts';
+import { decideRenewalContacts, renewedTerms } from '../../functions/core/renewal-contacts.ts';
 import { issuesOf } from '../../functions/core/validation.ts';
 import { CERTIFICATE, contractExample, parsedRequest, withField } from './fixtures.ts';
 
@@ -534,6 +535,148 @@ describe('decideRegistration: a renewal (serials already registered)', () => {
     } catch (error) {
       expect(error).not.toBeInstanceOf(DomainError);
     }
+  });
+});
+
+describe('decideRenewalContacts: the Contact ID a renewal emails', () => {
+  const RENEWAL = '22222222-2222222';
+  const DESIGNATED = '5555555556';
+  const existing = contractExample().products[0];
+  const entry = (role: 'PRIMARY' | 'DESIGNATED', email: string) => ({
+    role,
+    serialNumbers: [existing.serialNumber],
+    email,
+    to: email,
+    name: email,
+    language: 'en' as const,
+  });
+  const holder = (tier: 'BASIC' | 'ESSENTIAL', designated = false) => ({
+    certificateNumber: ROOT,
+    version: 3,
+    primaryContactId: EXISTING_CONTACT,
+    entries: {
+      [EXISTING_CONTACT]: entry('PRIMARY', 'marie@acme.example'),
+      ...(designated ? { [DESIGNATED]: entry('DESIGNATED', 'pierre@acme.example') } : {}),
+    },
+    tier,
+  });
+  function renew(email: string, tier: 'BASIC' | 'ESSENTIAL' = 'ESSENTIAL', designated = false) {
+    const request = parsedRequest({
+      ...withField(contractExample(), 'certificateNumber', RENEWAL),
+      tier,
+      primaryContact: { ...contractExample().primaryContact, email },
+      products: [existing],
+    });
+    const decision = decideRegistration(
+      request,
+      {
+        certificate: null,
+        serials: [storedSerial(existing)],
+        primaryContactOf: { [ROOT]: EXISTING_CONTACT },
+      },
+      options(),
+    );
+    const { tier: _t, ...rosterHolder } = holder(tier, designated);
+    return decideRenewalContacts(request, decision.certificate, rosterHolder, {
+      now: NOW,
+      candidateContactId: CANDIDATE,
+    });
+  }
+
+  it('emails the Contact ID the same person (any case) already holds, changing no roster', () => {
+    const out = renew('Marie@ACME.example');
+    expect(out).toMatchObject({ issued: false, roster: null, updated: [], replaced: null });
+    expect(out.contact).toMatchObject({
+      contactId: EXISTING_CONTACT,
+      role: 'PRIMARY',
+      certificateNumber: ROOT,
+    });
+  });
+
+  it('issues a new Contact ID to a new person, who becomes primary; the old primary stays designated while the tier allows', () => {
+    const out = renew('new@acme.example');
+    expect(out.issued).toBe(true);
+    expect(out.contact.contactId).toBe(CANDIDATE);
+    expect(out.roster?.[CANDIDATE]).toMatchObject({ role: 'PRIMARY', email: 'new@acme.example' });
+    expect(out.roster?.[EXISTING_CONTACT]).toMatchObject({ role: 'DESIGNATED' });
+    expect(out.updated).toEqual([
+      { contactId: EXISTING_CONTACT, role: 'DESIGNATED', serialNumbers: [existing.serialNumber] },
+    ]);
+    expect(out.replaced).toBeNull();
+  });
+
+  it('replaces the old primary when the tier has no room for it (Basic: 2, the primary included)', () => {
+    const out = renew('new@acme.example', 'BASIC', true);
+    expect(out.replaced).toEqual({
+      contactId: EXISTING_CONTACT,
+      replacedBy: CANDIDATE,
+      replacedAt: NOW.toISOString(),
+    });
+    expect(Object.keys(out.roster ?? {}).sort()).toEqual([CANDIDATE, DESIGNATED].sort());
+    expect(out.updated).toEqual([]);
+  });
+
+  it('keeps a designated contact’s Contact ID when it is named, promoting it; the old primary is designated', () => {
+    const out = renew('pierre@acme.example', 'BASIC', true);
+    expect(out).toMatchObject({ issued: false, replaced: null });
+    expect(out.contact.contactId).toBe(DESIGNATED);
+    expect(out.roster?.[DESIGNATED]?.role).toBe('PRIMARY');
+    expect(out.roster?.[EXISTING_CONTACT]?.role).toBe('DESIGNATED');
+    expect(out.updated.map((u) => [u.contactId, u.role]).sort()).toEqual(
+      [
+        [EXISTING_CONTACT, 'DESIGNATED'],
+        [DESIGNATED, 'PRIMARY'],
+      ].sort(),
+    );
+  });
+});
+
+describe('renewedTerms: what a renewal records on the certificates it renews', () => {
+  const earlier = (renewed: string[] = []) => ({
+    certificateNumber: ROOT,
+    serialNumbers: ['M0000000001', 'M0000000002'],
+    renewedSerials: renewed,
+  });
+
+  it('adds the serials renewed; the certificate keeps reminding while one is left', () => {
+    expect(renewedTerms([ROOT], [earlier()], ['M0000000001'])).toEqual([
+      { certificateNumber: ROOT, before: [], add: ['M0000000001'], complete: false },
+    ]);
+  });
+
+  it('is complete once every serial is renewed, over several renewals', () => {
+    expect(renewedTerms([ROOT], [earlier(['M0000000001'])], ['M0000000002'])).toEqual([
+      { certificateNumber: ROOT, before: ['M0000000001'], add: ['M0000000002'], complete: true },
+    ]);
+  });
+
+  it('ignores serials that were not on the earlier certificate', () => {
+    expect(renewedTerms([ROOT], [earlier()], ['M0000000009'])[0]).toMatchObject({ add: [], complete: false });
+  });
+});
+
+describe('timeZone and country', () => {
+  const fingerprint = (body: Record<string, any>) => registrationFingerprint(parsedRequest(body));
+
+  it('are optional, stored when given, and change the fingerprint only when present', () => {
+    const plain = contractExample();
+    const placed = { ...contractExample(), timeZone: 'Europe/Paris', country: 'FR' };
+    expect(fingerprint(plain)).toBe(fingerprint(contractExample()));
+    expect(fingerprint(placed)).not.toBe(fingerprint(plain));
+    const decision = decideRegistration(parsedRequest(placed), emptyContext(), options());
+    expect(decision.certificate).toMatchObject({ timeZone: 'Europe/Paris', country: 'FR' });
+    expect(
+      decideRegistration(parsedRequest(plain), emptyContext(), options()).certificate,
+    ).not.toHaveProperty('timeZone');
+  });
+
+  it.each([
+    ['timeZone', 'Mars/Olympus_Mons'],
+    ['timeZone', 'UTC+25'],
+    ['country', 'XX'],
+    ['country', 'fr'],
+  ])('refuses %s %s', (field, value) => {
+    expect(errorsOf({ ...contractExample(), [field]: value }).map((e) => e.path)).toEqual([field]);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   offsetsFor,
   reminderAfter,
   reminderDigestId,
+  reminderLine,
   reminderSchedule,
   reminderWhen,
 } from '../../functions/core/reminders.ts';
@@ -113,5 +114,27 @@ describe('the daily run’s rules', () => {
     [0, 'ru', 'заканчивается сегодня, 2026-12-31'],
   ])('says when (offset %i, %s)', (offset, language, phrase) => {
     expect(reminderWhen(offset, '2026-12-31', language)).toContain(phrase);
+  });
+});
+
+describe('reminderLine after a partial renewal', () => {
+  const certificate = {
+    certificateNumber: '12345678-1234567',
+    products: [
+      { product: 'Backup Exec', version: '12.0', serialNumber: 'M0000000001' },
+      { product: 'Backup Exec', version: '12.0', serialNumber: 'M0000000002' },
+    ],
+  };
+  const due = { offset: 30, on: '2026-12-01' };
+
+  it('names every serial while none is renewed', () => {
+    expect(reminderLine(certificate, due, '2026-12-31', 'en').products).toBe(
+      'Backup Exec 12.0 (M0000000001), Backup Exec 12.0 (M0000000002)',
+    );
+  });
+
+  it('names only the serials no later certificate renewed', () => {
+    const line = reminderLine({ ...certificate, renewedSerials: ['M0000000001'] }, due, '2026-12-31', 'en');
+    expect(line.products).toBe('Backup Exec 12.0 (M0000000002)');
   });
 });

@@ -97,6 +97,28 @@ describe('change-contacts.asl.json', () => {
     expect(emails[1]!.body.text).toContain(primaryId);
   });
 
+  it('resends a designated contact’s own Contact ID when the request names it', async () => {
+    const { body } = await registered();
+    const contact = designated(2);
+    const added = await run(
+      stack,
+      'ChangeContacts',
+      change('ADD', body.certificateNumber, { ...proofs(body), contact }),
+    );
+    const { contactId } = added.result;
+    const resent = await run(
+      stack,
+      'ChangeContacts',
+      change('RESEND', body.certificateNumber, { ...proofs(body), contactId }),
+    );
+    expect(resent.result).toMatchObject({ outcome: 'RESENT', contactId });
+    expect(executionsOf(stack, 'DeliverNotice', resent.result.delivery.executionName)).toHaveLength(1);
+    const emails = await stack.emails(contact.email);
+    expect(emails).toHaveLength(2);
+    expect(emails.map((e) => e.body.text?.includes(contactId))).toEqual([true, true]);
+    expect(await stack.emails(body.primaryContact.email)).toHaveLength(1);
+  });
+
   it('answers a refusal as data, recording and starting nothing', async () => {
     const { body } = await registered();
     const before = {
