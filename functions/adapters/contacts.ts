@@ -8,7 +8,7 @@ import type { ContactChange, ContactsContext } from '../core/contacts.ts';
 import type { Notice } from '../core/notices.ts';
 import type { Contact, Roster } from '../core/registration.ts';
 import type { TransactItem } from './items.ts';
-import { type ContactRecord, RegistrationStore } from './registrations.ts';
+import { auditPut, type ContactRecord, RegistrationStore } from './registrations.ts';
 import { keys } from './table-design.ts';
 
 /** What happened, as the audit trail shows it (emails are masked when read). */
@@ -171,12 +171,6 @@ export class ContactsStore {
   }
 
   private putAudit(certificateNumber: string, audit: AuditEvent): TransactItem {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: { ...keys.audit(certificateNumber, audit.at, audit.requestId), type: 'Audit', ...audit },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-    };
+    return auditPut(this.tableName, certificateNumber, audit);
   }
 }

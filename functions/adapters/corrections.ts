@@ -8,9 +8,11 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   CertificateOnRecord,
+  ContactRevert,
   CorrectionContext,
   CorrectionDecision,
   FieldChange,
+  RosterRevert,
   SerialWrite,
   Unrenewal,
   VoidContext,
@@ -20,7 +22,7 @@ import type { Notice } from '../core/notices.ts';
 import type { DueReminder } from '../core/reminders.ts';
 import { versionSortKey } from '../core/versions.ts';
 import type { TransactItem } from './items.ts';
-import { RegistrationStore, renewedSerialsAre, serialItem } from './registrations.ts';
+import { auditPut, RegistrationStore, renewedSerialsAre, serialItem } from './registrations.ts';
 import { keys } from './table-design.ts';
 
 /** A correction or a void, as the audit trail shows it. */
@@ -30,6 +32,26 @@ export interface CorrectionAudit {
   requestId: string;
   revision: number;
   changes?: FieldChange[];
+  /** A void of a renewal that moved the roster: undone, or kept and why. */
+  rosterChange?: { outcome: 'REVERTED' | 'KEPT'; contactsCertificate: string; reason?: string };
+}
+
+/** A void undoing (or keeping) a renewal's roster change, audited where the contacts live. */
+export interface RosterRevertAudit {
+  action: 'RENEWAL_CONTACTS_REVERTED' | 'RENEWAL_CONTACTS_KEPT';
+  at: string;
+  requestId: string;
+  /** The renewal voided. */
+  via: string;
+  /** The primary contact now. */
+  contactId: string;
+  /** The contact the renewal issued, withdrawn (REPLACED). */
+  withdrawnContactId?: string;
+  /** The contact the renewal promoted, designated again. */
+  demotedContactId?: string;
+  /** The former primary the renewal had replaced, active again. */
+  reinstatedContactId?: string;
+  reason?: string;
 }
 
 type Corrected = Extract<CorrectionDecision, { kind: 'CORRECTED' }>;
@@ -103,7 +125,27 @@ export class CorrectionStore {
       this.certificates(certificate.renewedBy ?? []),
       this.renewedWithRenewals(certificate),
     ]);
-    return { certificate, serials, renewals, renewedCertificates };
+    const roster = certificate.rosterChange ? await this.rosterOf(certificate) : undefined;
+    return { certificate, serials, renewals, renewedCertificates, ...(roster ? { roster } : {}) };
+  }
+
+  /** A renewal's roster as it stands, and the contacts its change moved, read strongly consistent. */
+  private async rosterOf(renewal: CertificateOnRecord): Promise<VoidContext['roster']> {
+    const change = renewal.rosterChange;
+    const holder = await this.getCertificate(renewal.contactsCertificate);
+    if (!change || !holder) return undefined;
+    const ids = [change.contactId, ...(change.formerPrimary ? [change.formerPrimary.contactId] : [])];
+    return {
+      holder: {
+        certificateNumber: holder.certificateNumber,
+        roster: holder.roster ?? {},
+        rosterVersion: holder.rosterVersion ?? 0,
+        formerContactIds: holder.formerContactIds ?? [],
+        tier: holder.tier,
+        products: holder.products,
+      },
+      contacts: await this.registrations.getContacts(ids),
+    };
   }
 
   private async certificates(numbers: string[]): Promise<CertificateOnRecord[]> {
@@ -178,8 +220,17 @@ export class CorrectionStore {
     await this.db.send(new TransactWriteCommand({ TransactItems: items }));
   }
 
-  /** The void, whole: the certificate, its serials freed, the certificates it renewed re-armed, the audit. */
-  async commitVoid(context: VoidContext, decision: VoidDecision, audit: CorrectionAudit): Promise<void> {
+  /**
+   * The void, whole: the certificate, its serials freed, the certificates it renewed re-armed,
+   * the audit; a renewal's roster change undone on the roster's version as read (or, kept,
+   * still conditioned on it: the decision was made on that roster), audited where it lives.
+   */
+  async commitVoid(
+    context: VoidContext,
+    decision: VoidDecision,
+    audit: CorrectionAudit,
+    rosterAudit: RosterRevertAudit | null = null,
+  ): Promise<void> {
     const { certificate } = context;
     const number = certificate.certificateNumber;
     const update = new ItemUpdate()
@@ -190,15 +241,62 @@ export class CorrectionStore {
       .remove('GSI2PK', 'GSI2SK')
       .condition(...revisionIs(certificate.revision))
       .condition(...renewedByCount(certificate.renewedBy?.length ?? 0));
+    // A renewal's Contact ID email not yet gone is withdrawn with it: the re-driver and a
+    // delivery still starting find it no longer PENDING (a delivery that wins the race sends it).
+    const owed = (certificate as { notice?: Notice }).notice;
+    if (owed?.status === 'PENDING')
+      update
+        .setPath('notice.#status', 'UNDELIVERABLE')
+        .setPath('notice.failure', `withdrawn: certificate ${number} was voided`)
+        .setPath('notice.failedAt', audit.at)
+        .remove('GSI3PK', 'GSI3SK')
+        .condition('notice.#status = :pending', { ':pending': 'PENDING' });
     const items: TransactItem[] = [update.on(this.tableName, keys.certificate(number))];
     items.push(...decision.serials.map((w) => this.serialWrite(w)));
-    items.push(
-      ...this.certificateUpdates(
-        this.releaseRenewed(context.renewedCertificates, decision.renewed, number, true),
-      ),
-    );
+    // The holder is usually also a certificate this renewal renewed: one update for that item.
+    const others = new Map<string, ItemUpdate>();
+    const holder = decision.roster ? context.roster?.holder.certificateNumber : undefined;
+    if (decision.roster && holder) others.set(holder, revertRoster(decision.roster));
+    this.releaseRenewed(context.renewedCertificates, decision.renewed, number, true, others);
+    items.push(...this.certificateUpdates(others, holder));
+    if (decision.roster?.kind === 'REVERTED')
+      items.push(...decision.roster.contacts.map((c) => this.revertContact(c, audit.at, number)));
     items.push(this.putAudit(number, audit));
+    if (rosterAudit && holder) items.push(auditPut(this.tableName, holder, rosterAudit));
     await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+  }
+
+  /** A contact the renewal moved, back as it was; each conditioned on what the decision read. */
+  private revertContact(c: ContactRevert, at: string, renewal: string): TransactItem {
+    const u = new ItemUpdate().condition('attribute_exists(PK)');
+    switch (c.kind) {
+      case 'WITHDRAW':
+        u.set('status', 'REPLACED')
+          .set('replacedBy', c.replacedBy)
+          .set('replacedAt', at)
+          .set('withdrawnWith', renewal)
+          .condition('#status = :active', { ':active': 'ACTIVE' });
+        break;
+      case 'RESEAT':
+        u.set('role', c.role)
+          .set('serialNumbers', c.serialNumbers)
+          .condition('#status = :active AND #role = :roleRead', {
+            ':active': 'ACTIVE',
+            ':roleRead': c.roleRead,
+          });
+        break;
+      case 'REINSTATE':
+        u.set('status', 'ACTIVE')
+          .set('role', 'PRIMARY')
+          .set('serialNumbers', c.serialNumbers)
+          .remove('replacedBy', 'replacedAt')
+          .condition('#status = :replaced AND replacedBy = :replacedBy', {
+            ':replaced': 'REPLACED',
+            ':replacedBy': c.replacedBy,
+          });
+        break;
+    }
+    return u.on(this.tableName, keys.contact(c.contactId));
   }
 
   /**
@@ -235,11 +333,15 @@ export class CorrectionStore {
     return others;
   }
 
-  /** Each certificate's update as one transaction item; one with nothing to write is left out. */
-  private certificateUpdates(updates: Map<string, ItemUpdate>): TransactItem[] {
-    return [...updates]
-      .filter(([, u]) => !u.empty)
-      .map(([n, u]) => u.on(this.tableName, keys.certificate(n)));
+  /**
+   * Each certificate's update as one transaction item; one with nothing to write is left out,
+   * except `checked` (a roster kept as read), whose conditions still hold the transaction.
+   */
+  private certificateUpdates(updates: Map<string, ItemUpdate>, checked?: string): TransactItem[] {
+    return [...updates].flatMap(([n, u]) => {
+      if (!u.empty) return [u.on(this.tableName, keys.certificate(n))];
+      return n === checked ? [u.check(this.tableName, keys.certificate(n))] : [];
+    });
   }
 
   private serialWrite(w: SerialWrite): TransactItem {
@@ -294,11 +396,7 @@ export class CorrectionStore {
   }
 
   private putAudit(certificateNumber: string, audit: CorrectionAudit): TransactItem {
-    return this.putNew({
-      ...keys.audit(certificateNumber, audit.at, audit.requestId),
-      type: 'Audit',
-      ...audit,
-    });
+    return auditPut(this.tableName, certificateNumber, audit);
   }
 }
 
@@ -354,13 +452,41 @@ function moveRoster(u: ItemUpdate, version: number, roster: CorrectionContext['h
   );
 }
 
+/**
+ * A renewal's roster change undone on the holder, on the version read: roster, its Contact IDs,
+ * the primary, and the former (replaced) Contact IDs set whole (a withdrawn ID joins, a
+ * reinstated one leaves: one attribute, so set, never added and deleted in one expression).
+ * Kept: only the version is checked.
+ */
+function revertRoster(revert: RosterRevert): ItemUpdate {
+  const u = new ItemUpdate().condition(
+    revert.version === 0
+      ? '(attribute_not_exists(rosterVersion) OR rosterVersion = :readVersion)'
+      : 'rosterVersion = :readVersion',
+    { ':readVersion': revert.version },
+  );
+  if (revert.kind === 'KEPT') return u;
+  u.set('roster', revert.roster)
+    .set('rosterVersion', revert.version + 1)
+    .set('contactIds', Object.keys(revert.roster).sort())
+    .set('primaryContactId', revert.primaryContactId);
+  if (revert.formerContactIds.length) u.set('formerContactIds', new Set(revert.formerContactIds));
+  else u.remove('formerContactIds');
+  return u;
+}
+
 /** One item's update expression, built clause by clause with a placeholder per value. */
 class ItemUpdate {
   private readonly sets: string[] = [];
   private readonly removes: string[] = [];
   private readonly deletes: string[] = [];
   private readonly conditions: string[] = [];
-  private readonly names: Record<string, string> = { '#on': 'on', '#offset': 'offset' };
+  private readonly names: Record<string, string> = {
+    '#on': 'on',
+    '#offset': 'offset',
+    '#status': 'status',
+    '#role': 'role',
+  };
   private readonly values: Record<string, unknown> = {};
   private n = 0;
 
@@ -410,6 +536,23 @@ class ItemUpdate {
     this.conditions.push(expression);
     Object.assign(this.values, values);
     return this;
+  }
+
+  /** Only the conditions, as a ConditionCheck: nothing written, the transaction still held by them. */
+  check(tableName: string, key: { PK: string; SK: string }): TransactItem {
+    const text = this.conditions.join(' ');
+    const used = ([k]: [string, unknown]) => new RegExp(`${k}(?![A-Za-z0-9_])`).test(text);
+    const names = Object.fromEntries(Object.entries(this.names).filter(used));
+    const values = Object.fromEntries(Object.entries(this.values).filter(used));
+    return {
+      ConditionCheck: {
+        TableName: tableName,
+        Key: key,
+        ConditionExpression: this.conditions.join(' AND '),
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+      },
+    };
   }
 
   on(tableName: string, key: { PK: string; SK: string }): TransactItem {

@@ -84,6 +84,24 @@ export class CertificateLookups {
     }
   }
 
+  /**
+   * The serials a support identifier names (GET /entitlements?supportIdentifier=), read
+   * strongly consistent. The index is eventually consistent: a serial read back that no
+   * longer carries the identifier (corrected meanwhile) is not one it names.
+   */
+  async serialsBySupportIdentifier(supportIdentifier: string): Promise<RegisteredSerial[]> {
+    const { certificates: serialKeys } = await this.indexed(PARTITION.supportIdentifier(supportIdentifier));
+    if (serialKeys.length === 0) return [];
+    const items = await batchGetAll(this.db, this.tableName, serialKeys, { consistentRead: true });
+    return items
+      .map((i) => {
+        const { termCertificates: _, ...serial } = strip(i);
+        return serial as unknown as RegisteredSerial;
+      })
+      .filter((s) => s.supportIdentifier === supportIdentifier)
+      .sort((a, b) => (a.serialNumber < b.serialNumber ? -1 : 1));
+  }
+
   /** The keys of the items a Lookup partition names, at most MAX_LOOKUP_CERTIFICATES of them. */
   private async indexed(partition: string): Promise<Found> {
     const found: ItemKey[] = [];

@@ -14,7 +14,12 @@ import type {
   Roster,
   RosterHolder,
 } from '../core/registration.ts';
-import type { RenewalContacts, RenewedTerm } from '../core/renewal-contacts.ts';
+import type {
+  RenewalContacts,
+  RenewalContactsAudit,
+  RenewedTerm,
+  RosterChange,
+} from '../core/renewal-contacts.ts';
 import { versionSortKey } from '../core/versions.ts';
 import { batchGetAll } from './batch-get.ts';
 import { getRecord, queryPrefix, strip, type TransactItem } from './items.ts';
@@ -32,6 +37,8 @@ export type CertificateRecord = RegisteredCertificate & {
   renewedBy?: string[];
   /** A renewal's Contact ID email, owed on the renewal certificate itself. */
   notice?: Notice;
+  /** A renewal: what it did to the roster of the certificate holding the contacts (a void undoes it). */
+  rosterChange?: RosterChange;
 };
 
 /** What a renewal changes besides its certificate and serials (core/renewal-contacts). */
@@ -39,6 +46,8 @@ export interface RenewalPlan {
   holder: RosterHolder;
   contacts: RenewalContacts;
   terms: RenewedTerm[];
+  /** The roster change's audit event, on the certificate holding the contacts. */
+  audit: RenewalContactsAudit | null;
 }
 
 export class RegistrationStore {
@@ -143,7 +152,8 @@ export class RegistrationStore {
     const { certificate } = decision;
     const contactIds = decision.kind === 'CREATE' ? [decision.contact.contactId] : [];
     const onCertificate = decision.kind === 'RENEW' ? notice : null;
-    items.push(this.putNew(certificateItem(certificate, contactIds, onCertificate)));
+    const rosterChange = renewal?.contacts.change ?? null;
+    items.push(this.putNew(certificateItem(certificate, contactIds, onCertificate, rosterChange)));
     if (decision.kind === 'CREATE') items.push(this.putNew(contactItem(decision.contact, notice)));
     for (const serial of decision.newSerials) items.push(this.putNew(serialItem(serial)));
     if (decision.kind === 'RENEW') {
@@ -163,6 +173,7 @@ export class RegistrationStore {
       for (const u of contacts.updated) items.push(this.updateContact(u));
       if (contacts.replaced) items.push(this.retireContact(contacts.replaced));
       for (const [n, u] of updates) items.push(this.updateCertificate(n, u));
+      if (renewal.audit) items.push(auditPut(this.tableName, holder.certificateNumber, renewal.audit));
     }
     return this.db.send(
       new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'INDEXES' }),
@@ -264,10 +275,26 @@ export class RegistrationStore {
   }
 }
 
+/** An audit event of a certificate (AUDIT#at#requestId), put once: GET /certificates/{n} lists them. */
+export function auditPut(
+  tableName: string,
+  certificateNumber: string,
+  event: { action: string; at: string; requestId: string },
+): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.audit(certificateNumber, event.at, event.requestId), type: 'Audit', ...event },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+}
+
 function certificateItem(
   c: RegisteredCertificate,
   contactIds: string[],
   notice: Notice | null = null,
+  rosterChange: RosterChange | null = null,
 ): Record<string, unknown> {
   const { renewedSerials, ...rest } = c;
   return {
@@ -282,6 +309,7 @@ function certificateItem(
     ...(renewedSerials?.length ? { renewedSerials: new Set(renewedSerials) } : {}),
     contactIds,
     ...(notice ? { notice, ...keys.pendingNotice(notice.id, notice.createdAt) } : {}),
+    ...(rosterChange ? { rosterChange } : {}),
   };
 }
 

@@ -19,6 +19,7 @@ import {
   registrationFingerprint,
 } from './registration.ts';
 import { type DueReminder, nextReminder, offsetsFor, type ReminderOffsets } from './reminders.ts';
+import type { RosterChange } from './renewal-contacts.ts';
 import { OFFERINGS } from './tiers.ts';
 import { issuesOf } from './validation.ts';
 
@@ -35,6 +36,9 @@ export type CertificateOnRecord = RegisteredCertificate & {
   revision?: number;
   renewedBy?: string[];
   voidedAt?: string;
+  /** A renewal: what it did to the roster of the certificate holding the contacts. */
+  rosterChange?: RosterChange;
+  formerContactIds?: string[];
 };
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -492,26 +496,35 @@ export function checkRosterFits(
   tier: RegisteredCertificate['tier'],
   certificateNumber: string,
 ): void {
+  const [over] = seatsOverLimit(roster, products, tier);
+  if (over)
+    throw new Conflict(
+      `${over.what} has ${over.count} contacts on certificate ${certificateNumber}, more than ${tier} allows (${over.limit}, the primary technical contact included): replace or remove contacts before changing the tier`,
+    );
+}
+
+/** Each product (or product line) whose contacts pass the tier's limit, with their count. */
+function seatsOverLimit(
+  roster: Roster,
+  products: readonly Product[],
+  tier: RegisteredCertificate['tier'],
+): Array<{ serialNumber: string; what: string; count: number; limit: number }> {
   const offering = OFFERINGS[tier];
   const limit = offering.contactLimit;
-  if (limit === null) return;
+  if (limit === null) return [];
   const entries = Object.values(roster);
-  for (const product of products) {
+  return products.flatMap((product) => {
     const scope =
       offering.limitScope === 'PRODUCT_LINE'
         ? new Set(products.filter((p) => p.productLine === product.productLine).map((p) => p.serialNumber))
         : new Set([product.serialNumber]);
     const count = entries.filter((e) => e.serialNumbers.some((s) => scope.has(s))).length;
-    if (count > limit) {
-      const what =
-        offering.limitScope === 'PRODUCT_LINE'
-          ? `product line ${product.productLine}`
-          : `${product.product} (serial ${product.serialNumber})`;
-      throw new Conflict(
-        `${what} has ${count} contacts on certificate ${certificateNumber}, more than ${tier} allows (${limit}, the primary technical contact included): replace or remove contacts before changing the tier`,
-      );
-    }
-  }
+    const what =
+      offering.limitScope === 'PRODUCT_LINE'
+        ? `product line ${product.productLine}`
+        : `${product.product} (serial ${product.serialNumber})`;
+    return count > limit ? [{ serialNumber: product.serialNumber, what, count, limit }] : [];
+  });
 }
 
 /** What voiding writes to one certificate's serials, the earlier certificates and their reminders. */
@@ -520,6 +533,8 @@ export interface VoidDecision {
   serials: Array<Extract<SerialWrite, { kind: 'DELETE' | 'REMOVE_TERM' }>>;
   /** Earlier certificates this one renewed: its serials leave their renewed set; reminders come back. */
   renewed: Unrenewal[];
+  /** A renewal that moved the roster: its change undone, or kept (and why). */
+  roster?: RosterRevert;
 }
 
 export interface VoidContext {
@@ -529,6 +544,156 @@ export interface VoidContext {
   renewals: CertificateOnRecord[];
   /** The certificates this one renewed (renewalOf), with the other renewals of each. */
   renewedCertificates: Array<{ certificate: CertificateOnRecord; renewals: CertificateOnRecord[] }>;
+  /** A renewal with a roster change: the roster as it stands now, and the contacts it moved. */
+  roster?: RosterRevertContext;
+}
+
+/** The roster a renewal changed, read when voiding it. */
+export interface RosterRevertContext {
+  holder: {
+    certificateNumber: string;
+    roster: Roster;
+    rosterVersion: number;
+    formerContactIds: string[];
+    tier: RegisteredCertificate['tier'];
+    products: RegisteredCertificate['products'];
+  };
+  /** The contacts the renewal moved (named, former primary), as stored now. */
+  contacts: Contact[];
+}
+
+/** One contact item's write when a renewal's roster change is undone. */
+export type ContactRevert =
+  /** A contact the renewal issued leaves: REPLACED, never reissued, no longer verifying. */
+  | { kind: 'WITHDRAW'; contactId: string; replacedBy: string }
+  /** An active contact goes back to its seat: role and serials (conditioned on the role read). */
+  | {
+      kind: 'RESEAT';
+      contactId: string;
+      role: Contact['role'];
+      serialNumbers: string[];
+      roleRead: Contact['role'];
+    }
+  /** The former primary the renewal replaced comes back: ACTIVE, PRIMARY, its serials. */
+  | { kind: 'REINSTATE'; contactId: string; serialNumbers: string[]; replacedBy: string };
+
+export type RosterRevert =
+  | {
+      kind: 'REVERTED';
+      /** The roster version read: the revert is written on it. */
+      version: number;
+      roster: Roster;
+      primaryContactId: string;
+      formerContactIds: string[];
+      contacts: ContactRevert[];
+    }
+  /** The seats changed since the renewal: the roster stays as it is (still conditioned on the version read). */
+  | { kind: 'KEPT'; version: number; reason: string };
+
+/**
+ * Undo a renewal's roster change (voiding the renewal): a contact it issued leaves the roster
+ * (REPLACED, its Contact ID never reissued), a contact it promoted goes back to designated
+ * with the serials it had, and the former primary is primary again, reinstated when the
+ * renewal had replaced it. Only while those seats are as the renewal left them: once another
+ * change moved them (a contact replaced, a later renewal naming someone else), or when the
+ * tier has no room left to reinstate the former primary, the roster is kept, with the reason.
+ */
+export function decideRosterRevert(
+  renewal: string,
+  change: RosterChange,
+  context: RosterRevertContext,
+): RosterRevert {
+  const { holder } = context;
+  const version = holder.rosterVersion;
+  const kept = (reason: string): RosterRevert => ({
+    kind: 'KEPT',
+    version,
+    reason: `${reason}: the contacts of certificate ${holder.certificateNumber} stay as they are`,
+  });
+  const roster: Roster = { ...holder.roster };
+  const named = roster[change.contactId];
+  if (named?.role !== 'PRIMARY')
+    return kept(
+      `Contact ID ${change.contactId}, named by renewal ${renewal}, is no longer the primary contact (changed since)`,
+    );
+  const former = change.formerPrimary;
+  const formerIds = new Set(holder.formerContactIds);
+  const contacts: ContactRevert[] = [];
+  if (change.created) {
+    if (!former) return kept(`renewal ${renewal} replaced no primary contact to restore`);
+    delete roster[change.contactId];
+    formerIds.add(change.contactId);
+    contacts.push({ kind: 'WITHDRAW', contactId: change.contactId, replacedBy: former.contactId });
+  } else {
+    // Only the serials the renewal gave it leave: a serial renamed by a correction since stays.
+    const added = new Set(change.serialNumbers.filter((s) => !change.before?.serialNumbers.includes(s)));
+    const role = change.before?.role ?? 'PRIMARY';
+    const serialNumbers = named.serialNumbers.filter((s) => !added.has(s)).sort();
+    roster[change.contactId] = { ...named, role, serialNumbers };
+    contacts.push({ kind: 'RESEAT', contactId: change.contactId, role, serialNumbers, roleRead: 'PRIMARY' });
+  }
+  if (former?.became === 'DESIGNATED') {
+    const entry = roster[former.contactId];
+    if (entry?.role !== 'DESIGNATED')
+      return kept(
+        `the former primary contact ${former.contactId} is no longer a designated contact (changed since)`,
+      );
+    roster[former.contactId] = { ...entry, role: 'PRIMARY' };
+    contacts.push({
+      kind: 'RESEAT',
+      contactId: former.contactId,
+      role: 'PRIMARY',
+      serialNumbers: entry.serialNumbers,
+      roleRead: 'DESIGNATED',
+    });
+  } else if (former?.became === 'REPLACED') {
+    const contact = context.contacts.find((c) => c.contactId === former.contactId);
+    if (contact?.status !== 'REPLACED' || contact.replacedBy !== change.contactId)
+      return kept(`the former primary contact ${former.contactId} was changed since`);
+    const email = contact.email.toLowerCase();
+    if (Object.values(roster).some((e) => e.email === email))
+      return kept(
+        `the former primary contact ${former.contactId}'s person holds another Contact ID on the roster`,
+      );
+    const serialNumbers = [...contact.serialNumbers].sort();
+    roster[former.contactId] = {
+      role: 'PRIMARY',
+      serialNumbers,
+      email,
+      to: contact.email,
+      name: contact.name,
+      language: contact.language,
+    };
+    // Seats it left may have been taken since: it comes back only where the tier has room.
+    const before = new Map(
+      seatsOverLimit(holder.roster, holder.products, holder.tier).map((o) => [o.serialNumber, o.count]),
+    );
+    const over = seatsOverLimit(roster, holder.products, holder.tier).find(
+      (o) => o.count > (before.get(o.serialNumber) ?? 0),
+    );
+    if (over)
+      return kept(
+        `${over.what} has no room left under ${holder.tier} to reinstate the former primary contact ${former.contactId}`,
+      );
+    formerIds.delete(former.contactId);
+    contacts.push({
+      kind: 'REINSTATE',
+      contactId: former.contactId,
+      serialNumbers,
+      replacedBy: change.contactId,
+    });
+  }
+  const primaries = Object.entries(roster).filter(([, e]) => e.role === 'PRIMARY');
+  if (primaries.length !== 1 || !primaries[0])
+    return kept(`undoing renewal ${renewal} would not leave exactly one primary contact`);
+  return {
+    kind: 'REVERTED',
+    version,
+    roster,
+    primaryContactId: primaries[0][0],
+    formerContactIds: [...formerIds].sort(),
+    contacts,
+  };
 }
 
 export function decideVoid(
@@ -567,6 +732,8 @@ export function decideVoid(
     options,
   );
   const decision: VoidDecision = { kind: 'VOIDED', serials, renewed };
+  if (certificate.rosterChange && context.roster)
+    decision.roster = decideRosterRevert(number, certificate.rosterChange, context.roster);
   checkTransactionSize(voidWrites(decision));
   return decision;
 }
@@ -622,7 +789,10 @@ export function releaseRenewed(
   });
 }
 
-/** The items a void writes: the certificate, its serials, the certificates it renewed, the audit. */
+/** The items a void writes: the certificate, its serials, the certificates it renewed, the audit, the roster's. */
 export function voidWrites(decision: VoidDecision): number {
-  return 1 + decision.serials.length + decision.renewed.length + 1;
+  const roster = decision.roster
+    ? 2 + (decision.roster.kind === 'REVERTED' ? decision.roster.contacts.length : 0)
+    : 0;
+  return 1 + decision.serials.length + decision.renewed.length + 1 + roster;
 }

@@ -163,6 +163,8 @@ export interface Contact {
   issuedAt: string;
   replacedBy?: string;
   replacedAt?: string;
+  /** The renewal whose void withdrew this contact (it had been issued by that renewal). */
+  withdrawnWith?: string;
 }
 
 /** What a stored registration looks like to `decide`. */

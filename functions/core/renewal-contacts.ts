@@ -34,6 +34,63 @@ export interface RenewalContacts {
   updated: Array<{ contactId: string; role: Contact['role']; serialNumbers: string[] }>;
   /** The previous primary, when the tier has no room for it beside the new primary. */
   replaced: { contactId: string; replacedBy: string; replacedAt: string } | null;
+  /** What the roster change was, kept on the renewal certificate (a void undoes it); null when none. */
+  change: RosterChange | null;
+}
+
+/**
+ * A renewal's roster change, as recorded on the renewal certificate: enough for a void to
+ * put the seats back (core/correction `decideRosterRevert`) and for the audit trail.
+ */
+export interface RosterChange {
+  /** The primary contact the renewal named. */
+  contactId: string;
+  /** Its Contact ID was issued by this renewal (a new person). */
+  created: boolean;
+  /** Its seat before, when it already held one: a designated contact promoted, or the primary given more serials. */
+  before?: { role: Contact['role']; serialNumbers: string[] };
+  /** The serials it answers for after the renewal. */
+  serialNumbers: string[];
+  /** The primary before, when someone else: kept as designated, or replaced for want of room. */
+  formerPrimary?: { contactId: string; became: 'DESIGNATED' | 'REPLACED' };
+}
+
+/** The audit event a renewal's roster change writes on the certificate holding the contacts. */
+export interface RenewalContactsAudit {
+  action: 'RENEWAL_CONTACTS_CHANGED';
+  at: string;
+  requestId: string;
+  /** The renewal certificate. */
+  via: string;
+  contactId: string;
+  /** NEW_PRIMARY: a new person; PROMOTED: a designated contact; MORE_SERIALS: the same primary, more serials. */
+  change: 'NEW_PRIMARY' | 'PROMOTED' | 'MORE_SERIALS';
+  /** The person named (masked when read). */
+  email: string;
+  serialNumbers: string[];
+  formerPrimary?: RosterChange['formerPrimary'];
+}
+
+export function renewalContactsAudit(
+  change: RosterChange,
+  renewal: Pick<RegisteredCertificate, 'certificateNumber' | 'registeredAt' | 'requestId'>,
+  email: string,
+): RenewalContactsAudit {
+  return {
+    action: 'RENEWAL_CONTACTS_CHANGED',
+    at: renewal.registeredAt,
+    requestId: renewal.requestId,
+    via: renewal.certificateNumber,
+    contactId: change.contactId,
+    change: change.created
+      ? 'NEW_PRIMARY'
+      : change.before?.role === 'DESIGNATED'
+        ? 'PROMOTED'
+        : 'MORE_SERIALS',
+    email,
+    serialNumbers: change.serialNumbers,
+    ...(change.formerPrimary ? { formerPrimary: change.formerPrimary } : {}),
+  };
 }
 
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])].sort();
@@ -79,6 +136,17 @@ export function decideRenewalContacts(
     updated.push({ contactId, role: 'PRIMARY', serialNumbers: mine });
 
   const changed = !held || updated.length > 0 || replaced !== null;
+  const change: RosterChange | null = changed
+    ? {
+        contactId,
+        created: !held,
+        ...(held ? { before: { role: held[1].role, serialNumbers: [...held[1].serialNumbers].sort() } } : {}),
+        serialNumbers: mine,
+        ...(previous && previous !== contactId
+          ? { formerPrimary: { contactId: previous, became: replaced ? 'REPLACED' : 'DESIGNATED' } }
+          : {}),
+      }
+    : null;
   return {
     contact: {
       contactId,
@@ -96,6 +164,7 @@ export function decideRenewalContacts(
     roster: changed ? roster : null,
     updated,
     replaced,
+    change,
   };
 }
 

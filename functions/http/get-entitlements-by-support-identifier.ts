@@ -8,7 +8,7 @@
  */
 import middy from '@middy/core';
 import { LifecycleStore } from '../adapters/lifecycle.ts';
-import { SupportIdentifierLookup } from '../adapters/lookups-support.ts';
+import { CertificateLookups } from '../adapters/lookups.ts';
 import { RegistrationStore } from '../adapters/registrations.ts';
 import { dayOf } from '../core/calendar.ts';
 import { decideEntitlement } from '../core/entitlements.ts';
@@ -35,7 +35,7 @@ import { type HttpEvent, type HttpResult, json, problemJson } from './http.ts';
 const Query = z.strictObject({ supportIdentifier: SupportIdentifier });
 
 export function makeGetEntitlementsBySupportIdentifier(
-  lookup: SupportIdentifierLookup,
+  lookup: Pick<CertificateLookups, 'serialsBySupportIdentifier'>,
   store: RegistrationStore,
   phases: PhaseLookup,
   holidays: HolidayLoader = loadPublicHolidays,
@@ -46,7 +46,7 @@ export function makeGetEntitlementsBySupportIdentifier(
       event.queryStringParameters ?? {},
       'give exactly one query parameter, supportIdentifier (4-4-4 digits, like 1234-5678-1234)',
     );
-    const found = await lookup.serialsOf(supportIdentifier);
+    const found = await lookup.serialsBySupportIdentifier(supportIdentifier);
     // Each serial's contacts (and installation site) live on the certificate that first registered it.
     const certificates = new Map<string, RegisteredCertificate | null>();
     for (const n of new Set(found.map((s) => s.contactsCertificate)))
@@ -86,7 +86,7 @@ export const handler = middy<HttpEvent, HttpResult>()
   .use(problemJson())
   .handler(
     makeGetEntitlementsBySupportIdentifier(
-      new SupportIdentifierLookup(documentClient, tableName),
+      new CertificateLookups(documentClient, tableName),
       new RegistrationStore(documentClient, tableName),
       lifecyclePhases(new LifecycleStore(documentClient, tableName)),
     ),

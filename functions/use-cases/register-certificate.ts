@@ -6,8 +6,9 @@
  * 3. a replay writes nothing; its Contact ID email is delivered again while still pending;
  * 4. commit in one transaction, the Contact ID email owed with it: a new certificate's on its
  *    contact; a renewal's on the renewal certificate, to the primary contact it names (the
- *    Contact ID they hold, or a new one, with the roster moved on its version), together with
- *    the serials it renews recorded on each earlier certificate;
+ *    Contact ID they hold, or a new one, with the roster moved on its version, the change kept
+ *    on the renewal certificate and audited where the contacts live), together with the
+ *    serials it renews recorded on each earlier certificate;
  * 5. a lost race (an identical request committed first, a Contact ID collision) cancels the
  *    transaction: load and decide again (1–4), so the loser replays the winner.
  */
@@ -18,7 +19,12 @@ import { generateContactId } from '../core/contact-id.ts';
 import { contactIdIssuedNotice, contactIdNoticeId, type Notice } from '../core/notices.ts';
 import { decideRegistration, type RegistrationRequest } from '../core/registration.ts';
 import type { ReminderOffsets } from '../core/reminders.ts';
-import { decideRenewalContacts, renewalContactIdNotice, renewedTerms } from '../core/renewal-contacts.ts';
+import {
+  decideRenewalContacts,
+  renewalContactIdNotice,
+  renewalContactsAudit,
+  renewedTerms,
+} from '../core/renewal-contacts.ts';
 import { logger } from '../shared/logger.ts';
 
 export interface Registered {
@@ -105,6 +111,9 @@ export async function registerCertificate(
           context.earlier ?? [],
           decision.extendedSerials.map((e) => e.serial.serialNumber),
         ),
+        audit: contacts.change
+          ? renewalContactsAudit(contacts.change, decision.certificate, contacts.contact.email)
+          : null,
       };
       notice = renewalContactIdNotice(contacts.contact, decision.certificate, received.receivedAt);
     }

@@ -3,11 +3,14 @@
  * 1. load the certificate, its serials, the certificates that renewed it and those it renewed;
  * 2. decide (core/correction: already void → nothing; renewed by a live certificate → 409);
  * 3. commit in one transaction on its revision: VOID, out of the due index, its serials freed
- *    (deleted when it was their only term), the certificates it renewed re-armed, the audit.
- * A lost race (a renewal, a correction, the reminder run) loads and decides again.
+ *    (deleted when it was their only term), the certificates it renewed re-armed, the audit;
+ *    a renewal's roster change undone on the roster's version (core/correction
+ *    `decideRosterRevert`: the contact it issued withdrawn, the former primary primary again),
+ *    or kept when the seats changed since, and audited where the contacts live. No email.
+ * A lost race (a renewal, a correction, a contact change, the reminder run) loads and decides again.
  */
-import type { CorrectionAudit, CorrectionStore } from '../adapters/corrections.ts';
-import { decideVoid } from '../core/correction.ts';
+import type { CorrectionAudit, CorrectionStore, RosterRevertAudit } from '../adapters/corrections.ts';
+import { type CertificateOnRecord, decideVoid, type RosterRevert } from '../core/correction.ts';
 import { Conflict, NotFound } from '../core/errors.ts';
 import type { ReminderOffsets } from '../core/reminders.ts';
 import { logger } from '../shared/logger.ts';
@@ -34,8 +37,16 @@ export function voidCertificate(store: CorrectionStore, reminderOffsets: Reminde
         requestId: command.requestId,
         revision: (context.certificate.revision ?? 0) + 1,
       };
+      const holder = context.roster?.holder.certificateNumber;
+      if (decision.roster && holder)
+        audit.rosterChange = {
+          outcome: decision.roster.kind,
+          contactsCertificate: holder,
+          ...(decision.roster.kind === 'KEPT' ? { reason: decision.roster.reason } : {}),
+        };
+      const rosterAudit = decision.roster ? revertAudit(context.certificate, decision.roster, audit) : null;
       try {
-        await store.commitVoid(context, decision, audit);
+        await store.commitVoid(context, decision, audit, rosterAudit);
         logger.info('certificate voided', { certificateNumber });
         return { outcome: 'VOIDED' };
       } catch (error) {
@@ -45,5 +56,30 @@ export function voidCertificate(store: CorrectionStore, reminderOffsets: Reminde
       }
     }
     throw new Conflict(`certificate ${certificateNumber} kept changing: retry the void`);
+  };
+}
+
+/** What the void did to the renewal's roster change, as the contacts' certificate records it. */
+function revertAudit(
+  renewal: CertificateOnRecord,
+  revert: RosterRevert,
+  audit: CorrectionAudit,
+): RosterRevertAudit | null {
+  const change = renewal.rosterChange;
+  if (!change) return null;
+  const common = { at: audit.at, requestId: audit.requestId, via: renewal.certificateNumber };
+  if (revert.kind === 'KEPT')
+    return { ...common, action: 'RENEWAL_CONTACTS_KEPT', contactId: change.contactId, reason: revert.reason };
+  const reinstated = revert.contacts.find((c) => c.kind === 'REINSTATE');
+  return {
+    ...common,
+    action: 'RENEWAL_CONTACTS_REVERTED',
+    contactId: revert.primaryContactId,
+    ...(change.created
+      ? { withdrawnContactId: change.contactId }
+      : change.before?.role === 'DESIGNATED'
+        ? { demotedContactId: change.contactId }
+        : {}),
+    ...(reinstated ? { reinstatedContactId: reinstated.contactId } : {}),
   };
 }

@@ -87,4 +87,43 @@ describe('the notice re-driver', () => {
     expect(await s.emails(body.primaryContact.email)).toHaveLength(1);
     expect(await item(contactKey)).not.toHaveProperty('GSI3PK');
   });
+
+  it("withdraws a renewal's Contact ID email still owed when the renewal is voided: nothing is sent", async () => {
+    const first = registration();
+    expect((await s.post('/registrations', first)).status).toBe(201);
+    await s.stepFunctions.idle();
+    const n = first.certificateNumber;
+    const renewal = {
+      ...first,
+      certificateNumber: `${n.slice(0, 9)}8${n.slice(10)}`,
+      primaryContact: {
+        ...first.primaryContact,
+        name: 'Irène Joliot-Curie',
+        email: `irene-${process.pid}@customer.example`,
+      },
+    };
+    // The Task recorded the renewal and its notice; the workflow died before starting the delivery.
+    const out = await recordRegistration({
+      request: renewal,
+      requestId: 'crashed-renewal',
+      receivedAt: s.clock.now().toISOString(),
+    });
+    expect(out.outcome).toBe('RENEWED');
+    const renewalKey = keys.certificate(renewal.certificateNumber);
+    expect(await item(renewalKey)).toMatchObject({
+      notice: { status: 'PENDING' },
+      GSI3PK: expect.any(String),
+    });
+
+    expect((await s.delete(`/certificates/${renewal.certificateNumber}`)).status).toBe(200);
+    const voided = await item(renewalKey);
+    expect(voided).toMatchObject({
+      status: 'VOID',
+      notice: { status: 'UNDELIVERABLE', failure: expect.stringContaining('voided') },
+    });
+    expect(voided).not.toHaveProperty('GSI3PK');
+
+    await clock.moveTo(addDays(clock.today(), 1)); // the re-driver runs
+    expect(await s.emails(renewal.primaryContact.email)).toHaveLength(0);
+  });
 });

@@ -7,11 +7,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CorrectionStore } from '../../functions/adapters/corrections.ts';
 import { ReminderStore } from '../../functions/adapters/reminders.ts';
 import { keys, shardOf } from '../../functions/adapters/table-design.ts';
 import { addDays, dayOf } from '../../functions/core/calendar.ts';
 import { reminderDigestId } from '../../functions/core/reminders.ts';
 import { claimRenewalReminders } from '../../functions/use-cases/remind-renewals.ts';
+import { voidCertificate } from '../../functions/use-cases/void-certificate.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb.ts';
 import { registration, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -201,6 +203,291 @@ describe('a renewal sends the Contact ID', () => {
     expect(original.contacts.filter((c: { role: string }) => c.role === 'PRIMARY')).toEqual([
       expect.objectContaining({ contactId: a.body.contactId }),
     ]);
+  });
+});
+
+describe('voiding a renewal puts its roster change back', () => {
+  const designatedOn = (body: Registration) => ({
+    salesOrderNumber: body.salesOrderNumber,
+    products: body.products.map((p) => ({
+      serialNumber: p.serialNumber,
+      supportIdentifier: p.supportIdentifier,
+    })),
+    contact: { ...person(), address: '2 avenue Y, Lyon', company: 'Acme SA' },
+  });
+  const audits = (view: { audit: Array<Record<string, any>> }, action: string) =>
+    view.audit.filter((a) => a.action === action);
+  const verifies = async (contactId: string) => (await s.get(`/entitlements/${contactId}`)).status;
+  const itemOf = async (pk: string, sk: string) =>
+    (await s.items()).find((i) => i.PK?.S === pk && i.SK?.S === sk);
+
+  it('a new person named by the renewal: withdrawn (no longer verifying), the former primary primary again, nothing emailed', async () => {
+    const { body, contactId: oldId } = await registered(addDays(today(), 200));
+    const newcomer = person();
+    const renewal = renewalOf(body, { primaryContact: newcomer });
+    const res = await s.post('/registrations', renewal);
+    expect(res.status).toBe(201);
+    const newId = res.body.contactId as string;
+    await settle();
+
+    // The renewal keeps its roster change, and the contacts' certificate audits it.
+    const item = await itemOf(`CERT#${renewal.certificateNumber}`, 'CERTIFICATE');
+    expect(item?.rosterChange?.M?.contactId?.S).toBe(newId);
+    expect(item?.rosterChange?.M?.created?.BOOL).toBe(true);
+    const renewed = await certificate(body.certificateNumber);
+    expect(audits(renewed, 'RENEWAL_CONTACTS_CHANGED')).toEqual([
+      expect.objectContaining({
+        via: renewal.certificateNumber,
+        contactId: newId,
+        change: 'NEW_PRIMARY',
+        formerPrimary: { contactId: oldId, became: 'DESIGNATED' },
+        email: expect.not.stringContaining(newcomer.email),
+      }),
+    ]);
+    const sentBefore = (await s.emails()).length;
+
+    const voided = await s.delete(`/certificates/${renewal.certificateNumber}`);
+    expect(voided.status).toBe(200);
+    expect(voided.body.status).toBe('VOID');
+    expect(audits(voided.body, 'CERTIFICATE_VOIDED')).toEqual([
+      expect.objectContaining({
+        rosterChange: { outcome: 'REVERTED', contactsCertificate: body.certificateNumber },
+      }),
+    ]);
+
+    const original = await certificate(body.certificateNumber);
+    expect(contactOf(original, oldId)).toMatchObject({ role: 'PRIMARY', status: 'ACTIVE' });
+    expect(contactOf(original, newId)).toMatchObject({ status: 'REPLACED' });
+    expect(audits(original, 'RENEWAL_CONTACTS_REVERTED')).toEqual([
+      expect.objectContaining({
+        via: renewal.certificateNumber,
+        contactId: oldId,
+        withdrawnContactId: newId,
+      }),
+    ]);
+    expect(await verifies(newId)).toBe(404);
+    expect(await verifies(oldId)).toBe(200);
+    const holder = await itemOf(`CERT#${body.certificateNumber}`, 'CERTIFICATE');
+    expect(holder?.primaryContactId?.S).toBe(oldId);
+    expect(Object.keys(holder?.roster?.M ?? {})).toEqual([oldId]);
+    expect(holder?.formerContactIds?.SS).toEqual([newId]);
+    const withdrawn = await itemOf(`CONTACT#${newId}`, 'CONTACT');
+    expect(withdrawn).toMatchObject({
+      status: { S: 'REPLACED' },
+      replacedBy: { S: oldId },
+      withdrawnWith: { S: renewal.certificateNumber },
+    });
+
+    // The void emails nobody; voiding again changes nothing.
+    await settle();
+    expect(await s.emails()).toHaveLength(sentBefore);
+    const frozen = await s.items();
+    expect((await s.delete(`/certificates/${renewal.certificateNumber}`)).status).toBe(200);
+    expect(await s.items()).toEqual(frozen);
+
+    // A resend goes to the primary contact restored, with its own Contact ID.
+    const resend = await s.post(`/certificates/${body.certificateNumber}/contact-id/resend`, {
+      salesOrderNumber: body.salesOrderNumber,
+      products: body.products.map((p) => ({
+        serialNumber: p.serialNumber,
+        supportIdentifier: p.supportIdentifier,
+      })),
+    });
+    expect(resend.status).toBe(202);
+    await settle();
+    const again = await contactIdEmails(body.primaryContact.email);
+    expect(again).toHaveLength(2);
+    expect(again[1]!.body.text).toContain(oldId);
+    expect(await contactIdEmails(newcomer.email)).toHaveLength(1);
+  });
+
+  it('a former primary the renewal replaced (Basic, full) is reinstated and verifies again', async () => {
+    const { body, contactId: oldId } = await registered(addDays(today(), 200), 1, { tier: 'BASIC' });
+    const added = await s.post(`/certificates/${body.certificateNumber}/contacts`, designatedOn(body));
+    expect(added.status).toBe(201);
+    const designatedId = added.body.contactId as string;
+    const renewal = renewalOf(body, { primaryContact: person() });
+    const res = await s.post('/registrations', renewal);
+    expect(res.status).toBe(201);
+    const newId = res.body.contactId as string;
+    await settle();
+    expect(await verifies(oldId)).toBe(404);
+    expect(audits(await certificate(body.certificateNumber), 'RENEWAL_CONTACTS_CHANGED')).toEqual([
+      expect.objectContaining({ contactId: newId, formerPrimary: { contactId: oldId, became: 'REPLACED' } }),
+    ]);
+    const sentBefore = (await s.emails()).length;
+
+    expect((await s.delete(`/certificates/${renewal.certificateNumber}`)).status).toBe(200);
+    const original = await certificate(body.certificateNumber);
+    expect(contactOf(original, oldId)).toMatchObject({ role: 'PRIMARY', status: 'ACTIVE' });
+    expect(contactOf(original, designatedId)).toMatchObject({ role: 'DESIGNATED', status: 'ACTIVE' });
+    expect(contactOf(original, newId)).toMatchObject({ status: 'REPLACED' });
+    expect(original.contacts.filter((c: { status: string }) => c.status === 'ACTIVE')).toHaveLength(2);
+    expect(audits(original, 'RENEWAL_CONTACTS_REVERTED')).toEqual([
+      expect.objectContaining({ contactId: oldId, withdrawnContactId: newId, reinstatedContactId: oldId }),
+    ]);
+    expect(await verifies(oldId)).toBe(200);
+    expect(await verifies(designatedId)).toBe(200);
+    expect(await verifies(newId)).toBe(404);
+    const reinstated = await itemOf(`CONTACT#${oldId}`, 'CONTACT');
+    expect(reinstated?.replacedBy).toBeUndefined();
+    expect(reinstated?.serialNumbers?.L?.map((x: any) => x.S)).toEqual(
+      body.products.map((p) => p.serialNumber),
+    );
+    const holder = await itemOf(`CERT#${body.certificateNumber}`, 'CERTIFICATE');
+    expect(Object.keys(holder?.roster?.M ?? {}).sort()).toEqual([oldId, designatedId].sort());
+    expect(holder?.formerContactIds?.SS).toEqual([newId]);
+    await settle();
+    expect(await s.emails()).toHaveLength(sentBefore);
+
+    // The tier's limit holds on the restored roster: still full.
+    expect(
+      (await s.post(`/certificates/${body.certificateNumber}/contacts`, designatedOn(body))).status,
+    ).toBe(409);
+  });
+
+  it('a designated contact the renewal promoted is designated again, the former primary primary', async () => {
+    const { body, contactId: oldId } = await registered(addDays(today(), 200));
+    const designated = designatedOn(body);
+    const added = await s.post(`/certificates/${body.certificateNumber}/contacts`, designated);
+    expect(added.status).toBe(201);
+    const designatedId = added.body.contactId as string;
+    const renewal = renewalOf(body, {
+      primaryContact: { ...person(), email: designated.contact.email.toUpperCase() },
+    });
+    const res = await s.post('/registrations', renewal);
+    expect(res.status).toBe(201);
+    expect(res.body.contactId).toBe(designatedId);
+    await settle();
+    expect(audits(await certificate(body.certificateNumber), 'RENEWAL_CONTACTS_CHANGED')).toEqual([
+      expect.objectContaining({
+        contactId: designatedId,
+        change: 'PROMOTED',
+        formerPrimary: { contactId: oldId, became: 'DESIGNATED' },
+      }),
+    ]);
+
+    expect((await s.delete(`/certificates/${renewal.certificateNumber}`)).status).toBe(200);
+    const original = await certificate(body.certificateNumber);
+    expect(contactOf(original, oldId)).toMatchObject({ role: 'PRIMARY', status: 'ACTIVE' });
+    expect(contactOf(original, designatedId)).toMatchObject({ role: 'DESIGNATED', status: 'ACTIVE' });
+    expect(audits(original, 'RENEWAL_CONTACTS_REVERTED')).toEqual([
+      expect.objectContaining({ contactId: oldId, demotedContactId: designatedId }),
+    ]);
+    for (const id of [oldId, designatedId]) expect(await verifies(id)).toBe(200);
+  });
+
+  it('leaves the roster as it is, and says so, when a contact change moved those seats since', async () => {
+    const { body, contactId: oldId } = await registered(addDays(today(), 200));
+    const renewal = renewalOf(body, { primaryContact: person() });
+    const res = await s.post('/registrations', renewal);
+    expect(res.status).toBe(201);
+    const newId = res.body.contactId as string;
+    await settle();
+    const replaced = await s.put(`/certificates/${body.certificateNumber}/contacts/${newId}`, {
+      products: body.products.map((p) => ({ serialNumber: p.serialNumber })),
+      contact: designatedOn(body).contact,
+    });
+    expect(replaced.status).toBe(200);
+    const successorId = replaced.body.contactId as string;
+    await settle();
+    const sentBefore = (await s.emails()).length;
+
+    const voided = await s.delete(`/certificates/${renewal.certificateNumber}`);
+    expect(voided.status).toBe(200);
+    expect(audits(voided.body, 'CERTIFICATE_VOIDED')).toEqual([
+      expect.objectContaining({
+        rosterChange: expect.objectContaining({ outcome: 'KEPT', reason: expect.stringContaining(newId) }),
+      }),
+    ]);
+    const original = await certificate(body.certificateNumber);
+    expect(contactOf(original, successorId)).toMatchObject({ role: 'PRIMARY', status: 'ACTIVE' });
+    expect(contactOf(original, oldId)).toMatchObject({ role: 'DESIGNATED', status: 'ACTIVE' });
+    expect(audits(original, 'RENEWAL_CONTACTS_KEPT')).toEqual([
+      expect.objectContaining({ via: renewal.certificateNumber, contactId: newId }),
+    ]);
+    for (const id of [successorId, oldId]) expect(await verifies(id)).toBe(200);
+    await settle();
+    expect(await s.emails()).toHaveLength(sentBefore);
+  });
+  it('racing a replacement of the contact it named, ends with one primary and the audit saying which came first', async () => {
+    const { body, contactId: oldId } = await registered(addDays(today(), 200));
+    const renewal = renewalOf(body, { primaryContact: person() });
+    const res = await s.post('/registrations', renewal);
+    expect(res.status).toBe(201);
+    const newId = res.body.contactId as string;
+    await settle();
+    const [voided, replaced] = await Promise.all([
+      s.delete(`/certificates/${renewal.certificateNumber}`),
+      s.put(`/certificates/${body.certificateNumber}/contacts/${newId}`, {
+        products: body.products.map((p) => ({ serialNumber: p.serialNumber })),
+        contact: designatedOn(body).contact,
+      }),
+    ]);
+    expect(voided.status).toBe(200);
+    expect([200, 409]).toContain(replaced.status);
+    await settle();
+    const original = await certificate(body.certificateNumber);
+    const active = original.contacts.filter((c: { status: string }) => c.status === 'ACTIVE');
+    const primaries = active.filter((c: { role: string }) => c.role === 'PRIMARY');
+    expect(primaries).toHaveLength(1);
+    expect(await verifies(newId)).toBe(404);
+    if (replaced.status === 200) {
+      // The replacement came first: the void kept the roster.
+      expect(primaries[0].contactId).toBe(replaced.body.contactId);
+      expect(audits(original, 'RENEWAL_CONTACTS_KEPT')).toHaveLength(1);
+    } else {
+      expect(primaries[0].contactId).toBe(oldId);
+      expect(audits(original, 'RENEWAL_CONTACTS_REVERTED')).toHaveLength(1);
+    }
+    const holder = await itemOf(`CERT#${body.certificateNumber}`, 'CERTIFICATE');
+    expect(Object.keys(holder?.roster?.M ?? {}).sort()).toEqual(active.map((c: any) => c.contactId).sort());
+  });
+  it('a contact change committed between the void’s read and its write: the void decides again and keeps the roster', async () => {
+    const { body, contactId: oldId } = await registered(addDays(today(), 200));
+    const renewal = renewalOf(body, { primaryContact: person() });
+    const res = await s.post('/registrations', renewal);
+    expect(res.status).toBe(201);
+    const newId = res.body.contactId as string;
+    await settle();
+
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: s.dynamodbEndpoint,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      }),
+    );
+    const store = new CorrectionStore(db, s.tableName);
+    const load = store.loadVoid.bind(store);
+    let successorId: string | undefined;
+    store.loadVoid = async (n) => {
+      const context = await load(n);
+      if (!successorId) {
+        // Read with the renewal's seats in place; the named contact is replaced before the write.
+        expect(context?.roster?.holder.roster[newId]?.role).toBe('PRIMARY');
+        const replaced = await s.put(`/certificates/${body.certificateNumber}/contacts/${newId}`, {
+          products: body.products.map((p) => ({ serialNumber: p.serialNumber })),
+          contact: designatedOn(body).contact,
+        });
+        expect(replaced.status).toBe(200);
+        successorId = replaced.body.contactId as string;
+      }
+      return context;
+    };
+    const out = await voidCertificate(store)({
+      certificateNumber: renewal.certificateNumber,
+      requestId: 'void-race',
+      receivedAt: s.clock.now().toISOString(),
+    });
+    expect(out).toEqual({ outcome: 'VOIDED' });
+    const original = await certificate(body.certificateNumber);
+    expect(contactOf(original, successorId!)).toMatchObject({ role: 'PRIMARY', status: 'ACTIVE' });
+    expect(contactOf(original, oldId)).toMatchObject({ role: 'DESIGNATED', status: 'ACTIVE' });
+    expect(contactOf(original, newId)).toMatchObject({ status: 'REPLACED' });
+    expect(audits(original, 'RENEWAL_CONTACTS_REVERTED')).toHaveLength(0);
+    expect(audits(original, 'RENEWAL_CONTACTS_KEPT')).toHaveLength(1);
+    expect((await certificate(renewal.certificateNumber)).status).toBe('VOID');
   });
 });
 

@@ -5,16 +5,21 @@ import {
   type CorrectionContext,
   checkPatchFields,
   decideCorrection,
+  decideRosterRevert,
   decideVoid,
   pairProducts,
+  type RosterRevertContext,
   type VoidContext,
 } from '../../functions/core/correction.ts';
 import { Conflict, InvalidInput, RuleViolation } from '../../functions/core/errors.ts';
 import {
+  type Contact,
   decideRegistration,
   type RegisteredSerial,
+  type RosterEntry,
   registrationFingerprint,
 } from '../../functions/core/registration.ts';
+import type { RosterChange } from '../../functions/core/renewal-contacts.ts';
 import { CERTIFICATE, contractExample, parsedRequest } from './fixtures.ts';
 
 const NOW = new Date('2026-06-01T10:00:00Z');
@@ -415,5 +420,210 @@ describe('decideVoid', () => {
       { now: NOW },
     );
     expect(decision).toMatchObject({ renewed: [{ unrenew: [], rearm: null }] });
+  });
+});
+
+describe('decideRosterRevert: voiding a renewal puts its roster change back', () => {
+  const RENEWAL = '12345678-7654321';
+  const [MARIE, IRENE, DAN, EVE] = ['1111111116', '2222222224', '3333333332', '4444444440'];
+  const SERIAL = 'M1234567890';
+  const entry = (role: RosterEntry['role'], email: string, serialNumbers = [SERIAL]): RosterEntry => ({
+    role,
+    serialNumbers,
+    email,
+    to: email,
+    name: email,
+    language: 'en',
+  });
+  const contact = (contactId: string, over: Partial<Contact> = {}): Contact => ({
+    contactId,
+    certificateNumber: CERTIFICATE,
+    role: 'PRIMARY',
+    status: 'ACTIVE',
+    name: 'Marie Curie',
+    email: 'Marie@acme.example',
+    language: 'fr',
+    serialNumbers: [SERIAL],
+    issuedAt: '2026-01-02T09:00:00Z',
+    ...over,
+  });
+  const context = (
+    roster: Record<string, RosterEntry>,
+    contacts: Contact[] = [],
+    tier: 'BASIC' | 'ESSENTIAL' = 'ESSENTIAL',
+  ): RosterRevertContext => ({
+    holder: {
+      certificateNumber: CERTIFICATE,
+      roster,
+      rosterVersion: 4,
+      formerContactIds: [],
+      tier,
+      products: [product(SERIAL)],
+    },
+    contacts,
+  });
+  const newPrimary = (became: 'DESIGNATED' | 'REPLACED'): RosterChange => ({
+    contactId: IRENE,
+    created: true,
+    serialNumbers: [SERIAL],
+    formerPrimary: { contactId: MARIE, became },
+  });
+
+  it('withdraws the contact the renewal issued and makes the former primary primary again', () => {
+    const revert = decideRosterRevert(
+      RENEWAL,
+      newPrimary('DESIGNATED'),
+      context({
+        [IRENE]: entry('PRIMARY', 'irene@acme.example'),
+        [MARIE]: entry('DESIGNATED', 'marie@acme.example'),
+      }),
+    );
+    expect(revert).toEqual({
+      kind: 'REVERTED',
+      version: 4,
+      roster: { [MARIE]: entry('PRIMARY', 'marie@acme.example') },
+      primaryContactId: MARIE,
+      formerContactIds: [IRENE],
+      contacts: [
+        { kind: 'WITHDRAW', contactId: IRENE, replacedBy: MARIE },
+        {
+          kind: 'RESEAT',
+          contactId: MARIE,
+          role: 'PRIMARY',
+          serialNumbers: [SERIAL],
+          roleRead: 'DESIGNATED',
+        },
+      ],
+    });
+  });
+
+  it('reinstates a former primary the renewal replaced, back on the roster with its serials', () => {
+    const marie = contact(MARIE, {
+      status: 'REPLACED',
+      replacedBy: IRENE,
+      replacedAt: '2026-05-01T00:00:00Z',
+    });
+    const ctx = context(
+      { [IRENE]: entry('PRIMARY', 'irene@acme.example'), [DAN]: entry('DESIGNATED', 'dan@acme.example') },
+      [marie],
+      'BASIC',
+    );
+    ctx.holder.formerContactIds = [MARIE];
+    const revert = decideRosterRevert(RENEWAL, newPrimary('REPLACED'), ctx);
+    expect(revert).toMatchObject({
+      kind: 'REVERTED',
+      primaryContactId: MARIE,
+      formerContactIds: [IRENE],
+      contacts: [
+        { kind: 'WITHDRAW', contactId: IRENE, replacedBy: MARIE },
+        { kind: 'REINSTATE', contactId: MARIE, serialNumbers: [SERIAL], replacedBy: IRENE },
+      ],
+    });
+    if (revert.kind !== 'REVERTED') throw new Error('expected a revert');
+    expect(revert.roster).toEqual({
+      [DAN]: entry('DESIGNATED', 'dan@acme.example'),
+      [MARIE]: {
+        ...entry('PRIMARY', 'marie@acme.example'),
+        to: 'Marie@acme.example',
+        name: 'Marie Curie',
+        language: 'fr',
+      },
+    });
+  });
+
+  it('puts a promoted designated contact back, with only the serials it had', () => {
+    const change: RosterChange = {
+      contactId: DAN,
+      created: false,
+      before: { role: 'DESIGNATED', serialNumbers: [SERIAL] },
+      serialNumbers: [SERIAL, 'M9999999999'],
+      formerPrimary: { contactId: MARIE, became: 'DESIGNATED' },
+    };
+    const revert = decideRosterRevert(
+      RENEWAL,
+      change,
+      context({
+        [DAN]: entry('PRIMARY', 'dan@acme.example', [SERIAL, 'M9999999999']),
+        [MARIE]: entry('DESIGNATED', 'marie@acme.example'),
+      }),
+    );
+    expect(revert).toMatchObject({
+      kind: 'REVERTED',
+      primaryContactId: MARIE,
+      formerContactIds: [],
+      roster: {
+        [DAN]: entry('DESIGNATED', 'dan@acme.example'),
+        [MARIE]: entry('PRIMARY', 'marie@acme.example'),
+      },
+    });
+  });
+
+  it.each([
+    [
+      'the named contact was replaced since',
+      { [EVE]: entry('PRIMARY', 'eve@acme.example'), [MARIE]: entry('DESIGNATED', 'marie@acme.example') },
+      IRENE,
+    ],
+    [
+      'a later change made the named contact designated',
+      { [EVE]: entry('PRIMARY', 'eve@acme.example'), [IRENE]: entry('DESIGNATED', 'irene@acme.example') },
+      IRENE,
+    ],
+    [
+      'the former primary left the roster since',
+      { [IRENE]: entry('PRIMARY', 'irene@acme.example'), [EVE]: entry('DESIGNATED', 'eve@acme.example') },
+      MARIE,
+    ],
+  ])('keeps the roster, saying why, when %s', (_, roster, named) => {
+    const revert = decideRosterRevert(RENEWAL, newPrimary('DESIGNATED'), context(roster));
+    expect(revert).toEqual({ kind: 'KEPT', version: 4, reason: expect.stringContaining(named) });
+  });
+
+  it('keeps the roster when the replaced former primary changed since, or the tier has no room left for it', () => {
+    const roster = { [IRENE]: entry('PRIMARY', 'irene@acme.example') };
+    const reactivatedElsewhere = contact(MARIE, { status: 'REPLACED', replacedBy: EVE });
+    expect(
+      decideRosterRevert(RENEWAL, newPrimary('REPLACED'), context(roster, [reactivatedElsewhere])),
+    ).toMatchObject({ kind: 'KEPT', reason: expect.stringContaining('changed since') });
+
+    // Basic, two serials: the renewal covered the first only; someone took the second's freed seat.
+    const second = 'M1234567891';
+    const ctx = context(
+      {
+        [IRENE]: entry('PRIMARY', 'irene@acme.example'),
+        [DAN]: entry('DESIGNATED', 'dan@acme.example', [SERIAL, second]),
+        [EVE]: entry('DESIGNATED', 'eve@acme.example', [second]),
+      },
+      [contact(MARIE, { status: 'REPLACED', replacedBy: IRENE, serialNumbers: [SERIAL, second] })],
+      'BASIC',
+    );
+    ctx.holder.products = [product(SERIAL), product(second, '1234-5678-1235')];
+    expect(decideRosterRevert(RENEWAL, newPrimary('REPLACED'), ctx)).toMatchObject({
+      kind: 'KEPT',
+      reason: expect.stringContaining('no room'),
+    });
+  });
+
+  it('is part of the void of a renewal that recorded a roster change', () => {
+    const renewal: CertificateOnRecord = {
+      ...registered().certificate,
+      certificateNumber: RENEWAL,
+      contactsCertificate: CERTIFICATE,
+      rosterChange: newPrimary('DESIGNATED'),
+    };
+    const decision = decideVoid(
+      {
+        certificate: renewal,
+        serials: [],
+        renewals: [],
+        renewedCertificates: [],
+        roster: context({
+          [IRENE]: entry('PRIMARY', 'irene@acme.example'),
+          [MARIE]: entry('DESIGNATED', 'marie@acme.example'),
+        }),
+      },
+      { now: NOW },
+    );
+    expect(decision).toMatchObject({ kind: 'VOIDED', roster: { kind: 'REVERTED', primaryContactId: MARIE } });
   });
 });

@@ -11,7 +11,11 @@ import {
   RegistrationRequest,
   registrationFingerprint,
 } from '../../functions/core/registration.ts';
-import { decideRenewalContacts, renewedTerms } from '../../functions/core/renewal-contacts.ts';
+import {
+  decideRenewalContacts,
+  renewalContactsAudit,
+  renewedTerms,
+} from '../../functions/core/renewal-contacts.ts';
 import { issuesOf } from '../../functions/core/validation.ts';
 import { CERTIFICATE, contractExample, parsedRequest, withField } from './fixtures.ts';
 
@@ -585,7 +589,7 @@ describe('decideRenewalContacts: the Contact ID a renewal emails', () => {
 
   it('emails the Contact ID the same person (any case) already holds, changing no roster', () => {
     const out = renew('Marie@ACME.example');
-    expect(out).toMatchObject({ issued: false, roster: null, updated: [], replaced: null });
+    expect(out).toMatchObject({ issued: false, roster: null, updated: [], replaced: null, change: null });
     expect(out.contact).toMatchObject({
       contactId: EXISTING_CONTACT,
       role: 'PRIMARY',
@@ -603,10 +607,34 @@ describe('decideRenewalContacts: the Contact ID a renewal emails', () => {
       { contactId: EXISTING_CONTACT, role: 'DESIGNATED', serialNumbers: [existing.serialNumber] },
     ]);
     expect(out.replaced).toBeNull();
+    expect(out.change).toEqual({
+      contactId: CANDIDATE,
+      created: true,
+      serialNumbers: [existing.serialNumber],
+      formerPrimary: { contactId: EXISTING_CONTACT, became: 'DESIGNATED' },
+    });
+    expect(
+      renewalContactsAudit(
+        out.change!,
+        { certificateNumber: RENEWAL, registeredAt: NOW.toISOString(), requestId: 'req-1' },
+        'New@acme.example',
+      ),
+    ).toEqual({
+      action: 'RENEWAL_CONTACTS_CHANGED',
+      at: NOW.toISOString(),
+      requestId: 'req-1',
+      via: RENEWAL,
+      contactId: CANDIDATE,
+      change: 'NEW_PRIMARY',
+      email: 'New@acme.example',
+      serialNumbers: [existing.serialNumber],
+      formerPrimary: { contactId: EXISTING_CONTACT, became: 'DESIGNATED' },
+    });
   });
 
   it('replaces the old primary when the tier has no room for it (Basic: 2, the primary included)', () => {
     const out = renew('new@acme.example', 'BASIC', true);
+    expect(out.change?.formerPrimary).toEqual({ contactId: EXISTING_CONTACT, became: 'REPLACED' });
     expect(out.replaced).toEqual({
       contactId: EXISTING_CONTACT,
       replacedBy: CANDIDATE,
@@ -622,6 +650,13 @@ describe('decideRenewalContacts: the Contact ID a renewal emails', () => {
     expect(out.contact.contactId).toBe(DESIGNATED);
     expect(out.roster?.[DESIGNATED]?.role).toBe('PRIMARY');
     expect(out.roster?.[EXISTING_CONTACT]?.role).toBe('DESIGNATED');
+    expect(out.change).toEqual({
+      contactId: DESIGNATED,
+      created: false,
+      before: { role: 'DESIGNATED', serialNumbers: [existing.serialNumber] },
+      serialNumbers: [existing.serialNumber],
+      formerPrimary: { contactId: EXISTING_CONTACT, became: 'DESIGNATED' },
+    });
     expect(out.updated.map((u) => [u.contactId, u.role]).sort()).toEqual(
       [
         [EXISTING_CONTACT, 'DESIGNATED'],
