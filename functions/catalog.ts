@@ -91,6 +91,12 @@ export const TASK_FUNCTIONS = {
     access: { table: 'readWrite', sendEmail: true },
     timeoutSeconds: 30,
   },
+  /** Not a Task: an EventBridge rule invokes it with SES bounces and complaints (lib/constructs/delivery-events.ts). */
+  RecordDeliveryEvent: {
+    entry: 'functions/record-delivery-event/handler.ts',
+    access: { table: 'readWrite' },
+    timeoutSeconds: 20,
+  },
 } as const satisfies Record<string, TaskFunction>;
 export type TaskFunctionName = keyof typeof TASK_FUNCTIONS;
 

@@ -25,8 +25,9 @@ export interface StageConfig {
   logRemovalPolicy: RemovalPolicy;
   /**
    * The environment every Task function gets: the settings of functions/shared/config.ts
-   * (`SETTINGS`: the links in the emails, the reminder offsets, the GA run's page size), each
-   * from the context key named after its variable (`RENEWAL_URL` → `renewalUrl`), or its default.
+   * (`SETTINGS`: the links in the emails, the support phone and portal by country, the reminder
+   * offsets, the GA run's page size), each from the context key named after its variable
+   * (`RENEWAL_URL` → `renewalUrl`, `SUPPORT_CONTACTS` → `supportContacts`, JSON), or its default.
    */
   settings: Readonly<Record<string, string>>;
 }

@@ -6,11 +6,13 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config.ts';
+import { DeliveryEvents } from './constructs/delivery-events.ts';
 import type { EmailResources } from './constructs/email.ts';
 import { ServiceHttpApi } from './constructs/http-api.ts';
 import type { OperationsAlerts } from './constructs/operations-alerts.ts';
 import { RenewalReminders } from './constructs/renewal-reminders.ts';
 import { Schedules } from './constructs/schedules.ts';
+import { UnsubscribeSigning } from './constructs/unsubscribe-signing.ts';
 import { Workflows } from './constructs/workflows.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -24,6 +26,7 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   readonly workflows: Workflows;
   readonly httpApi: ServiceHttpApi;
+  readonly deliveryEvents: DeliveryEvents;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -55,13 +58,29 @@ export class StatelessStack extends Stack {
       redeliverer: this.workflows.functions.RedeliverNotices,
     });
 
+    // SES bounces and complaints mark the address (functions/record-delivery-event).
+    this.deliveryEvents = new DeliveryEvents(this, 'DeliveryEvents', {
+      stage: config.stage,
+      configurationSetName: props.email.configurationSetName,
+      recorder: this.workflows.functions.RecordDeliveryEvent,
+      alerts: props.alerts,
+    });
+
+    // Renewal reminders' unsubscribe links: signed by the reminder run, verified by the public routes.
+    const unsubscribe = new UnsubscribeSigning(this, 'UnsubscribeSigning', { stage: config.stage });
+
     this.httpApi = new ServiceHttpApi(this, 'Http', {
       stage: config.stage,
       schedules: schedules.binding,
+      unsubscribe,
       table: props.table,
       stateMachines: this.workflows.stateMachines,
+      settings: config.settings,
       ...logs,
     });
+
+    for (const task of ['ClaimDueReminders', 'DeliverReminderDigests'] as const)
+      unsubscribe.bind(this.workflows.functions[task], this.httpApi.api.apiEndpoint);
 
     new CfnOutput(this, 'ApiUrl', {
       value: this.httpApi.url,

@@ -23,7 +23,7 @@ type Handler = (
 /** API Gateway refuses payloads over 10 MB before any function runs. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
 
-interface CompiledRoute {
+export interface CompiledRoute {
   route: Route;
   pattern: RegExp;
   params: string[];

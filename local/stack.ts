@@ -24,11 +24,12 @@ import { logger } from '../functions/shared/logger.ts';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './aws.ts';
 import { LocalClock } from './clock.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
-import { createApiServer, loadRoutes } from './http-server.ts';
+import { type CompiledRoute, createApiServer, loadRoutes } from './http-server.ts';
 import { invoke, useInvocationScopes } from './lambda.ts';
 import { assertPortFree } from './ports.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { startLocalSes, useLocalSes } from './ses.ts';
+import { startSesEvents } from './ses-events.ts';
 import { functionArn, LocalStepFunctions, stateMachineArn, type TaskHandler } from './stepfunctions.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -99,6 +100,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const clock = new LocalClock(options.inMemory ? null : join(dataDir, 'clock.json'));
     useClock(clock.now);
 
+    // The mailbox simulator's bounces and complaints, as SES → EventBridge → RecordDeliveryEvent on AWS.
+    const functions: Record<string, TaskHandler> = {};
+    const sesEvents = await startSesEvents({
+      target: ses.url,
+      now: clock.now,
+      record: (event) => functions.RecordDeliveryEvent!(event),
+    });
+    stops.push(sesEvents.stop);
+
     // What Lambda would find in its environment, pointing at the local services.
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,
@@ -106,8 +116,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_SESV2: options.sesEndpointForHandlers
-        ? await options.sesEndpointForHandlers(ses.url)
-        : ses.url,
+        ? await options.sesEndpointForHandlers(sesEvents.url)
+        : sesEvents.url,
       ...configEnvironment('table', { tableName }),
       ...configEnvironment('mailer', {
         from: options.senderAddress ?? 'support-licensing@vendor.example',
@@ -121,7 +131,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Handlers log JSON as in Lambda; locally only warnings unless LOG_LEVEL says otherwise.
     logger.setLogLevel((process.env.LOG_LEVEL ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
 
-    const functions: Record<string, TaskHandler> = {};
     const stepFunctions = new LocalStepFunctions({
       functions,
       dynamodb: new DynamoDBClient({
@@ -150,6 +159,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }),
     });
     stops.push(() => scheduler.close());
+
+    // The API listens before any handler is imported: its URL is in the links the emails carry
+    // (the signed unsubscribe link), which handlers read from their environment at import.
+    const routes: CompiledRoute[] = [];
+    const server: Server = createApiServer(routes, clock);
+    await new Promise<void>((ok, fail) => server.once('error', fail).listen(options.port, '127.0.0.1', ok));
+    stops.push(
+      () =>
+        new Promise<void>((ok) => {
+          server.closeAllConnections();
+          server.close(() => ok());
+        }),
+    );
+    const apiUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    process.env.UNSUBSCRIBE_BASE_URL = apiUrl;
 
     const substitutions = aslSubstitutions(tableName);
     for (const name of Object.keys(WORKFLOWS) as WorkflowName[])
@@ -209,16 +233,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     });
 
-    const server: Server = createApiServer(await loadRoutes(ROOT), clock);
-    await new Promise<void>((ok, fail) => server.once('error', fail).listen(options.port, '127.0.0.1', ok));
-    stops.push(
-      () =>
-        new Promise<void>((ok) => {
-          server.closeAllConnections();
-          server.close(() => ok());
-        }),
-    );
-    const apiUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    routes.push(...(await loadRoutes(ROOT)));
 
     return {
       apiUrl,

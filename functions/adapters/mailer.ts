@@ -11,6 +11,8 @@ export interface TemplatedEmail {
   language: string;
   data: Record<string, unknown>;
   tags?: Record<string, string>;
+  /** Message headers SES adds (e.g. RFC 8058 List-Unsubscribe); none by default. */
+  headers?: Record<string, string>;
 }
 
 export class TransientMailFailure extends Error {
@@ -85,6 +87,9 @@ export class Mailer {
             Template: {
               TemplateName: templateName(this.config.templatePrefix, email.template, email.language),
               TemplateData: JSON.stringify(templateData(email.data)),
+              ...(email.headers && Object.keys(email.headers).length
+                ? { Headers: Object.entries(email.headers).map(([Name, Value]) => ({ Name, Value })) }
+                : {}),
             },
           },
           ...(this.config.configurationSet ? { ConfigurationSetName: this.config.configurationSet } : {}),

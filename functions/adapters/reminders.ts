@@ -13,7 +13,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ContactOnRecord } from '../core/recipients.ts';
+import { type ContactOnRecord, optOutKey } from '../core/recipients.ts';
 import type { RegisteredCertificate, Roster } from '../core/registration.ts';
 import {
   DIGEST_PAGE_BYTES,
@@ -25,6 +25,7 @@ import { backoff } from '../shared/backoff.ts';
 import type { ReadCost } from './batch-get.ts';
 import { dueInShard } from './due-index.ts';
 import { cancellationCodes, type TransactItem, written } from './items.ts';
+import { remindersOptOutOf } from './opt-outs.ts';
 import { RegistrationStore, renewedSerialsAre } from './registrations.ts';
 import { keys } from './table-design.ts';
 
@@ -34,6 +35,12 @@ const MAX_DIGESTS_PER_TRANSACTION = 98;
 const MAX_PAGES = 1000;
 
 export type { ReadCost };
+
+/** A roster as a run reads it once per holder, with the opt-outs of renewal reminders beside it. */
+export interface RosterOnRecord {
+  roster: Roster;
+  optedOut: ReadonlySet<string>;
+}
 
 /** One recipient's line for a certificate, on a page of that recipient's digest. */
 export interface DigestEntry extends ReminderDigestLine {
@@ -73,31 +80,40 @@ export class ReminderStore {
    * The contacts of the certificate holding a certificate's roster (itself, or the original
    * of a renewal), as the roster knows them; entries of rosters written before they carried
    * names and languages are completed from the contact records. `rosters` keeps a run's reads.
+   * Each contact says whether its address opted out of renewal reminders (on the same item).
    */
   async contactsOf(
     certificate: RegisteredCertificate,
-    rosters: Map<string, Roster>,
+    rosters: Map<string, RosterOnRecord>,
     cost: ReadCost,
   ): Promise<ContactOnRecord[]> {
     const holder = certificate.contactsCertificate;
-    let roster = holder === certificate.certificateNumber ? certificate.roster : undefined;
-    roster ??= rosters.get(holder);
-    if (!roster) {
-      roster = (await this.registrations.getCertificate(holder))?.roster ?? {};
+    let held: RosterOnRecord | undefined =
+      holder === certificate.certificateNumber && certificate.roster
+        ? { roster: certificate.roster, optedOut: remindersOptOutOf(certificate) }
+        : rosters.get(holder);
+    if (!held) {
+      const read = await this.registrations.getCertificate(holder);
+      held = { roster: read?.roster ?? {}, optedOut: remindersOptOutOf(read) };
       cost.itemsRead++;
-      rosters.set(holder, roster);
+      rosters.set(holder, held);
     }
+    const { roster, optedOut } = held;
     const entries = Object.entries(roster);
     const missing = entries.filter(([, e]) => !e.to || !e.name || !e.language).map(([id]) => id);
     const records = new Map(
       missing.length ? (await this.registrations.getContacts(missing)).map((c) => [c.contactId, c]) : [],
     );
     cost.itemsRead += missing.length;
-    return entries.map(([id, e]) => ({
-      to: e.to ?? records.get(id)?.email,
-      name: e.name ?? records.get(id)?.name,
-      language: e.language ?? records.get(id)?.language,
-    }));
+    return entries.map(([id, e]) => {
+      const to = e.to ?? records.get(id)?.email;
+      return {
+        to,
+        name: e.name ?? records.get(id)?.name,
+        language: e.language ?? records.get(id)?.language,
+        ...(to && optedOut.has(optOutKey(to)) ? { remindersOptedOut: true } : {}),
+      };
+    });
   }
 
   /** Certificates whose next reminder falls on `day`, in one shard of the index, page by page. */
@@ -160,6 +176,8 @@ export class ReminderStore {
     next: DueReminder | null,
     digests: DigestEntry[],
     at: string,
+    /** What the ledger records when no one gets a line: nobody reachable, or every contact opted out. */
+    nobody: 'UNREACHABLE' | 'OPTED_OUT' = 'UNREACHABLE',
   ): Promise<ClaimOutcome> {
     const ledgerKey = keys.reminder(certificate.certificateNumber, certificate.term.end, due.offset);
     const receipt = `${ledgerKey.PK}|${ledgerKey.SK}`;
@@ -180,7 +198,7 @@ export class ReminderStore {
               termEnd: certificate.term.end,
               offset: due.offset,
               day: due.on,
-              status: digests.length ? 'CLAIMED' : 'UNREACHABLE',
+              status: digests.length ? 'CLAIMED' : nobody,
               recipients: digests.length,
               unplaced: rest.length,
               ...(first.length ? { pendingDigests: new Set(first.map((d) => d.digestId(d.page))) } : {}),

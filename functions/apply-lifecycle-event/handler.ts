@@ -31,7 +31,7 @@ export function makeApplyLifecycleEvent(store: LifecycleStore, deliveries: Deliv
     // Nobody to tell: no need to read who is concerned.
     if (!sendsLifecycleNotices(lifecycle)) return { applied: true, notices: 0 };
     const { contacts } = await store.impact(lifecycle.product, lifecycle.major);
-    const notices = lifecycleNotices(lifecycle, input.event, contacts, at);
+    const notices = lifecycleNotices(lifecycle, input.event, contacts, at, config.links());
     for (const notice of notices) await store.owe(notice);
     // Started even if owed before: a start by the same name is refused.
     await deliveries.start(notices.map((n) => n.id));

@@ -6,6 +6,7 @@
 import { ReminderStore } from '../adapters/reminders.ts';
 import { dayOf } from '../core/calendar.ts';
 import type { ReminderOffsets } from '../core/reminders.ts';
+import type { UnsubscribeSigning } from '../core/unsubscribe.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { logged, logger } from '../shared/logger.ts';
@@ -19,13 +20,19 @@ export interface ClaimDueRemindersInput {
 
 export type ClaimDueRemindersOutput = RemindersClaimed;
 
-export function makeClaimDueReminders(store: ReminderStore, offsets: ReminderOffsets = {}, renewUrl = '') {
+export function makeClaimDueReminders(
+  store: ReminderStore,
+  offsets: ReminderOffsets = {},
+  renewUrl = '',
+  unsubscribe?: UnsubscribeSigning,
+) {
   return async (input: ClaimDueRemindersInput): Promise<ClaimDueRemindersOutput> => {
     const claimed = await claimRenewalReminders(store, {
       day: dayOf(input.at),
       shard: input.shard,
       offsets,
       renewUrl,
+      ...(unsubscribe ? { unsubscribe } : {}),
     });
     logger.info('renewal reminders claimed', { ...claimed });
     return claimed;
@@ -37,6 +44,7 @@ export const handler = logged(
     new ReminderStore(documentClient, config.table().tableName),
     config.reminders().offsets,
     config.links().renewalUrl,
+    config.unsubscribe(),
   ),
   (input) => `reminders-${dayOf(input.at)}`,
 );

@@ -5,7 +5,9 @@
  * registration first, emails masked: emails never leave in a read. Pure.
  */
 import { summarizeCoverage } from './coverage.ts';
+import { type AddressMark, deliveryView } from './delivery-events.ts';
 import type { Notice } from './notices.ts';
+import { optOutKey } from './recipients.ts';
 import {
   type Contact,
   maskEmail,
@@ -16,12 +18,24 @@ import type { VersionHistoryEntry } from './upgrades.ts';
 
 export function certificateView(
   certificate: RegisteredCertificate & { renewedBy?: string[] },
-  contacts: ReadonlyArray<Contact & { notice?: Pick<Notice, 'status' | 'sentAt'> }>,
+  contacts: ReadonlyArray<
+    Contact & {
+      notice?: Pick<Notice, 'status' | 'sentAt' | 'failure'>;
+      /** What SES reported about the contact's address (a hard bounce, a complaint), if anything. */
+      addressMark?: Pick<AddressMark, 'state' | 'since'>;
+    }
+  >,
   serials: ReadonlyArray<RegisteredSerial & { versionHistory?: readonly VersionHistoryEntry[] }>,
   auditEvents: ReadonlyArray<Record<string, unknown>>,
   today: string,
 ) {
   const serialBy = new Map(serials.map((s) => [s.serialNumber, s]));
+  // An address's opt-out of renewal reminders is audited where the contacts live, with its key.
+  const remindersOptOuts = new Map(
+    auditEvents
+      .filter((e) => e.action === 'REMINDERS_OPTED_OUT' && typeof e.optOutKey === 'string')
+      .map((e) => [String(e.optOutKey), { at: String(e.at) }]),
+  );
   return {
     certificateNumber: certificate.certificateNumber,
     status: certificate.status ?? 'ACTIVE',
@@ -43,7 +57,16 @@ export function certificateView(
         email: maskEmail(c.email),
         language: c.language,
         issuedAt: c.issuedAt,
-        contactIdEmail: c.notice ? { status: c.notice.status, sentAt: c.notice.sentAt ?? null } : null,
+        remindersOptOut: remindersOptOuts.get(optOutKey(c.email)) ?? null,
+        contactIdEmail: c.notice
+          ? {
+              status: c.notice.status,
+              sentAt: c.notice.sentAt ?? null,
+              ...(c.notice.failure ? { failure: c.notice.failure } : {}),
+            }
+          : null,
+        // Whether email reaches this address: licensing ops ask for a correct one when it does not.
+        delivery: deliveryView(c.addressMark),
       })),
     products: certificate.products.map((p) => {
       const serial = serialBy.get(p.serialNumber);

@@ -30,6 +30,7 @@ import {
   type Roster,
   type RosterEntry,
 } from './registration.ts';
+import { DEFAULT_LINKS, type NoticeLinks } from './wording.ts';
 
 export type { Roster, RosterEntry } from './registration.ts';
 
@@ -43,9 +44,21 @@ export const ContactDetails = z.strictObject({
   phone: PhoneNumber,
   address: Text(500),
   company: Text(200),
-  language: z._default(Language, 'en'),
+  /** Without it, the certificate primary contact's language (primaryLanguage). */
+  language: z.optional(Language),
 });
 export type ContactDetails = z.infer<typeof ContactDetails>;
+
+/** The language of the certificate's primary technical contact: a contact added without one writes in it. */
+export function primaryLanguage(context: Pick<ContactsContext, 'roster'>): Language {
+  const primary = Object.values(context.roster.entries).find((e) => e.role === 'PRIMARY');
+  return primary?.language ?? 'en';
+}
+
+const withLanguage = (details: ContactDetails, context: Pick<ContactsContext, 'roster'>) => ({
+  ...details,
+  language: details.language ?? primaryLanguage(context),
+});
 
 const uniqueSerials = z.superRefine((products: Array<{ serialNumber: string }>, ctx) => {
   const seen = new Set<string>();
@@ -215,7 +228,7 @@ export function decideAddContact(
   const today = dayOf(options.now);
   checkContactLimits(context, context.roster.entries, serialNumbers, today);
   const contact = newContact(
-    request.contact,
+    withLanguage(request.contact, context),
     options.candidateContactId,
     context.roster.certificateNumber,
     'DESIGNATED',
@@ -267,7 +280,7 @@ export function decideReplaceContact(
 
   // The new person takes over the seat: same role, same products.
   const contact = newContact(
-    request.contact,
+    withLanguage(request.contact, context),
     options.candidateContactId,
     rosterCertificate,
     replaced.role,
@@ -301,7 +314,7 @@ const rosterEntry = (c: Contact): RosterEntry => ({
 });
 
 function newContact(
-  details: ContactDetails,
+  details: ContactDetails & { language: Language },
   contactId: string,
   certificateNumber: string,
   role: Contact['role'],
@@ -366,9 +379,10 @@ export function contactIdResentNotice(
   contact: Contact,
   certificate: RegisteredCertificate,
   receivedAt: string,
+  links: NoticeLinks = DEFAULT_LINKS,
 ): Notice {
   return {
-    ...contactIdIssuedNotice(contact, certificate, receivedAt, contact),
+    ...contactIdIssuedNotice(contact, certificate, receivedAt, contact, links),
     id: `resend-${contact.contactId}-${resendWindow(new Date(receivedAt))}`,
   };
 }

@@ -33,8 +33,8 @@ export const Tier = z.enum(
 export type Tier = z.infer<typeof Tier>;
 
 /** Languages we hold email templates for. */
-export const LANGUAGES = ['en', 'fr', 'ru'] as const;
-export const Language = z.enum(LANGUAGES, { error: 'language is one of en, fr, ru' });
+export const LANGUAGES = ['en', 'fr', 'de', 'it', 'es', 'ru'] as const;
+export const Language = z.enum(LANGUAGES, { error: 'language is one of en, fr, de, it, es, ru' });
 export type Language = z.infer<typeof Language>;
 
 /**

@@ -7,6 +7,7 @@ import type { MajorLifecycle, MilestonePhase } from './lifecycle.ts';
 import { slug } from './lifecycle.ts';
 import { addressHash, type Notice } from './notices.ts';
 import { type ContactOnRecord, type Recipient, recipientsOf } from './recipients.ts';
+import { DEFAULT_LINKS, milestoneSentence, type NoticeLinks, PHASES } from './wording.ts';
 
 export type LifecycleNoticeEvent = 'SCHEDULED' | MilestonePhase;
 
@@ -20,9 +21,10 @@ export function lifecycleNotices(
   event: LifecycleNoticeEvent,
   contacts: Iterable<ContactOnRecord>,
   at: string,
+  links: Pick<NoticeLinks, 'licensingPortalUrl'> = DEFAULT_LINKS,
 ): Notice[] {
   if (!sendsLifecycleNotices(lifecycle)) return [];
-  return recipientsOf(contacts).map((recipient) => lifecycleNotice(lifecycle, event, recipient, at));
+  return recipientsOf(contacts).map((recipient) => lifecycleNotice(lifecycle, event, recipient, at, links));
 }
 
 const TEMPLATES: Record<LifecycleNoticeEvent, string> = {
@@ -37,7 +39,15 @@ export function lifecycleNotice(
   event: LifecycleNoticeEvent,
   recipient: Recipient,
   at: string,
+  links: Pick<NoticeLinks, 'licensingPortalUrl'> = DEFAULT_LINKS,
 ): Notice {
+  const language = recipient.language;
+  const release = `${lifecycle.product} ${lifecycle.major}`;
+  const today = at.slice(0, 10);
+  const milestone = (phase: MilestonePhase, date: string) => ({
+    sentence: milestoneSentence(release, phase, date, today, language),
+    meaning: PHASES[phase][language].meaning,
+  });
   // A schedule notice is per revision (each change is news); a milestone passes once.
   const what = event === 'SCHEDULED' ? `r${lifecycle.revision}` : event;
   return {
@@ -54,6 +64,13 @@ export function lifecycleNotice(
       eolDate: lifecycle.eolDate,
       partialSupportDate: lifecycle.partialSupportDate,
       endOfSupportDate: lifecycle.endOfSupportDate,
+      // What a person reads: each milestone as reached or to come on the notice's day.
+      milestones: [
+        milestone('EOL', lifecycle.eolDate),
+        milestone('PARTIAL_SUPPORT', lifecycle.partialSupportDate),
+        milestone('END_OF_SUPPORT', lifecycle.endOfSupportDate),
+      ],
+      licensingPortalUrl: links.licensingPortalUrl,
     },
     status: 'PENDING',
     createdAt: at,

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Language } from './identifiers.ts';
 import { addressKey } from './recipients.ts';
 import type { Contact, RegisteredCertificate } from './registration.ts';
+import { DEFAULT_LINKS, type NoticeLinks, offeringName, readableDate, supportContactFor } from './wording.ts';
 
 /** An address in a notice id: stable whatever its case, and not readable in names and logs. */
 export const addressHash = (address: string, length: number): string =>
@@ -38,17 +39,21 @@ export type ContactSeat = Pick<Contact, 'role' | 'serialNumbers'>;
 /**
  * The Contact ID email. Without `seat` it is the primary technical contact's, listing every
  * product on the certificate; a designated contact's says so and lists only its products.
+ * It gives the support phone and portal of the certificate's country (`links`: config.links()).
  */
 export function contactIdIssuedNotice(
   contact: Contact,
   certificate: RegisteredCertificate,
   at: string,
   seat?: ContactSeat,
+  links: NoticeLinks = DEFAULT_LINKS,
 ): Notice {
   const designated = seat?.role === 'DESIGNATED';
   const products = designated
     ? certificate.products.filter((p) => seat.serialNumbers.includes(p.serialNumber))
     : certificate.products;
+  const language = contact.language;
+  const support = supportContactFor(links.supportContacts, certificate.country);
   return {
     id: contactIdNoticeId(contact.contactId),
     kind: 'CONTACT_ID_ISSUED',
@@ -61,9 +66,15 @@ export function contactIdIssuedNotice(
       certificateNumber: certificate.certificateNumber,
       salesOrderNumber: certificate.salesOrderNumber,
       companyName: certificate.company.name,
+      // The codes and ISO dates for machines; the template reads the words and dates below.
       tier: certificate.tier,
       termStart: certificate.term.start,
       termEnd: certificate.term.end,
+      offering: offeringName(certificate.tier, language),
+      termStartOn: readableDate(certificate.term.start, language),
+      termEndOn: readableDate(certificate.term.end, language),
+      supportPhone: support.phone,
+      supportPortalUrl: support.portalUrl,
       products: products.map((p) => ({
         product: p.product,
         version: p.version,

@@ -6,6 +6,7 @@
  * roster entry written before rosters carried them, and no contact record to fill them)
  * cannot be told. Pure.
  */
+import { createHash } from 'node:crypto';
 import type { Language } from './identifiers.ts';
 import type { Roster, RosterEntry } from './registration.ts';
 
@@ -21,10 +22,33 @@ export interface ContactOnRecord {
   to?: string | undefined;
   name?: string | undefined;
   language?: Language | undefined;
+  /** The address opted out of renewal reminders (core/unsubscribe.ts): other notices still reach it. */
+  remindersOptedOut?: boolean | undefined;
 }
 
 /** The key an address is told once by: its case does not make another person. */
 export const addressKey = (address: string): string => address.toLowerCase();
+
+/**
+ * The key an address's opt-out is stored and looked up by: a hash, so items and certificates
+ * name the address without spelling it out.
+ */
+export const optOutKey = (address: string): string =>
+  createHash('sha256')
+    .update(`opt-out.${addressKey(address)}`)
+    .digest('hex')
+    .slice(0, 32);
+
+/**
+ * Who may receive renewal reminders: every contact whose address has not opted out of them.
+ * An opt-out is the address's: every contact with it (in any case) is left out, so the
+ * person is not reached through a second contact either. Other notices use recipientsOf alone.
+ */
+export function remindable<C extends ContactOnRecord>(contacts: Iterable<C>): C[] {
+  const all = [...contacts];
+  const optedOut = new Set(all.filter((c) => c.remindersOptedOut && c.to).map((c) => addressKey(c.to!)));
+  return all.filter((c) => !c.to || !optedOut.has(addressKey(c.to)));
+}
 
 /** Each reachable address among the contacts once, in the order first met; English when no language is known. */
 export function recipientsOf(contacts: Iterable<ContactOnRecord>): Recipient[] {

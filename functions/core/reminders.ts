@@ -8,6 +8,8 @@ import { addDays } from './calendar.ts';
 import type { Language, Tier } from './identifiers.ts';
 import { addressHash, type Notice } from './notices.ts';
 import { addressKey, type ContactOnRecord, type Recipient, recipientsOf } from './recipients.ts';
+import { type UnsubscribeSigning, unsubscribeUrl } from './unsubscribe.ts';
+import { DEFAULT_LINKS, renewalWhen, unsubscribePage } from './wording.ts';
 
 export const DEFAULT_REMINDER_OFFSETS: readonly number[] = [90, 60, 30, 7, 0, -30];
 
@@ -105,28 +107,21 @@ export function reminderLine(
   };
 }
 
-/** "ends in 30 days, on 2026-12-31", in the recipient's language. */
-export function reminderWhen(offset: number, termEnd: string, language: Language): string {
-  const days = Math.abs(offset);
-  const phrases: Record<Language, { before: string; on: string; after: string }> = {
-    en: {
-      before: `ends in ${days} days, on ${termEnd}`,
-      on: `ends today, ${termEnd}`,
-      after: `ended ${days} days ago, on ${termEnd}: support and upgrades have stopped`,
-    },
-    fr: {
-      before: `se termine dans ${days} jours, le ${termEnd}`,
-      on: `se termine aujourd'hui, le ${termEnd}`,
-      after: `s'est terminé il y a ${days} jours, le ${termEnd} : le support et les mises à niveau sont interrompus`,
-    },
-    ru: {
-      before: `заканчивается через ${days} дн., ${termEnd}`,
-      on: `заканчивается сегодня, ${termEnd}`,
-      after: `закончился ${days} дн. назад, ${termEnd}: поддержка и обновления прекращены`,
-    },
-  };
-  const p = phrases[language];
-  return offset > 0 ? p.before : offset === 0 ? p.on : p.after;
+/** "ends in 30 days, on 31 December 2026", in the recipient's language (functions/core/wording.ts). */
+export const reminderWhen = (offset: number, termEnd: string, language: Language): string =>
+  renewalWhen(offset, termEnd, language);
+
+/**
+ * Where a recipient stops renewal reminders: the page on the licensing portal (or, given only
+ * the renewal URL, on its site). A placeholder until the link is signed per recipient.
+ */
+export function reminderUnsubscribeUrl(renewUrl: string, licensingPortalUrl?: string): string {
+  if (licensingPortalUrl) return unsubscribePage(licensingPortalUrl);
+  try {
+    return unsubscribePage(new URL(renewUrl).origin);
+  } catch {
+    return unsubscribePage(DEFAULT_LINKS.licensingPortalUrl);
+  }
 }
 
 /** A recipient's digest of the day (one page of it): its lines gather on the item as the run claims. */
@@ -136,6 +131,8 @@ export function reminderDigestNotice(
   day: string,
   renewUrl: string,
   at: Date,
+  /** Signs the recipient's unsubscribe link (core/unsubscribe.ts); without it, the unsigned page. */
+  unsubscribe?: UnsubscribeSigning,
 ): Notice {
   return {
     id,
@@ -143,7 +140,14 @@ export function reminderDigestNotice(
     template: 'RenewalReminder',
     to: recipient.to,
     language: recipient.language,
-    data: { contactName: recipient.name, day, renewUrl },
+    data: {
+      contactName: recipient.name,
+      day,
+      renewUrl,
+      unsubscribeUrl: unsubscribe
+        ? unsubscribeUrl(unsubscribe.baseUrl, recipient.to, unsubscribe.secret, day)
+        : reminderUnsubscribeUrl(renewUrl),
+    },
     status: 'PENDING',
     createdAt: at.toISOString(),
   };
@@ -170,12 +174,20 @@ export function reminderDigestLines(
   day: string,
   renewUrl: string,
   at: Date,
+  unsubscribe?: UnsubscribeSigning,
 ): ReminderDigestLine[] {
   return recipientsOf(contacts).map((recipient) => ({
     recipient: addressKey(recipient.to),
     digestId: (page) => reminderDigestId(day, recipient.to, page),
     notice: (page) =>
-      reminderDigestNotice(reminderDigestId(day, recipient.to, page), recipient, day, renewUrl, at),
+      reminderDigestNotice(
+        reminderDigestId(day, recipient.to, page),
+        recipient,
+        day,
+        renewUrl,
+        at,
+        unsubscribe,
+      ),
     line: reminderLine(certificate, due, certificate.term.end, recipient.language),
   }));
 }

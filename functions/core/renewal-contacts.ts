@@ -22,6 +22,7 @@ import type {
   RosterEntry,
   RosterHolder,
 } from './registration.ts';
+import { DEFAULT_LINKS, type NoticeLinks } from './wording.ts';
 
 export interface RenewalContacts {
   /** The person the renewal names, as emailed: their Contact ID, held or new. */
@@ -199,9 +200,14 @@ function fits(
 export const renewalContactIdNoticeId = (contactId: string, certificateNumber: string): string =>
   `contact-id-${contactId}-renewal-${certificateNumber}`;
 
-export function renewalContactIdNotice(contact: Contact, renewal: RegisteredCertificate, at: string): Notice {
+export function renewalContactIdNotice(
+  contact: Contact,
+  renewal: RegisteredCertificate,
+  at: string,
+  links: NoticeLinks = DEFAULT_LINKS,
+): Notice {
   return {
-    ...contactIdIssuedNotice(contact, renewal, at),
+    ...contactIdIssuedNotice(contact, renewal, at, undefined, links),
     id: renewalContactIdNoticeId(contact.contactId, renewal.certificateNumber),
   };
 }

@@ -17,6 +17,7 @@ import { contactsOfSerials, type Recipient, recipientsOf } from './recipients.ts
 import type { RegisteredSerial, Roster } from './registration.ts';
 import { type NamedRun, type ScheduledRun, scheduledOn } from './runs.ts';
 import { compareVersions, majorOf, parseVersion, VersionString, versionSortKey } from './versions.ts';
+import { readableDate } from './wording.ts';
 import * as z from './zod.ts';
 
 export const ReleaseRequest = z.strictObject({ gaDate: IsoDate });
@@ -358,6 +359,7 @@ export function upgradeNotice(
       product: release.product,
       version: release.version,
       gaDate: release.gaDate,
+      gaOn: readableDate(release.gaDate, recipient.language),
       licensingPortalUrl: links.licensingPortalUrl,
       downloadsUrl: links.downloadsUrl,
       // The entitled serials are added as lines, page by page, and listed as `serials`.

@@ -7,6 +7,7 @@
 import { Deliveries } from '../adapters/deliveries.ts';
 import { ReminderStore } from '../adapters/reminders.ts';
 import { dayOf } from '../core/calendar.ts';
+import type { UnsubscribeSigning } from '../core/unsubscribe.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { logged, logger } from '../shared/logger.ts';
@@ -19,12 +20,18 @@ export interface DeliverReminderDigestsInput {
   shard: number;
 }
 
-export function makeDeliverReminderDigests(store: ReminderStore, deliveries: Deliveries, renewUrl = '') {
+export function makeDeliverReminderDigests(
+  store: ReminderStore,
+  deliveries: Deliveries,
+  renewUrl = '',
+  unsubscribe?: UnsubscribeSigning,
+) {
   return async (input: DeliverReminderDigestsInput): Promise<RemindersDelivered> => {
     const delivered = await deliverRenewalReminders(store, deliveries, {
       day: dayOf(input.at),
       shard: input.shard,
       renewUrl,
+      ...(unsubscribe ? { unsubscribe } : {}),
     });
     logger.info('renewal reminder digests handed to delivery', { ...delivered });
     return delivered;
@@ -36,6 +43,7 @@ export const handler = logged(
     new ReminderStore(documentClient, config.table().tableName),
     new Deliveries(sfnClient, config.workflowArn('DeliverNotice')),
     config.links().renewalUrl,
+    config.unsubscribe(),
   ),
   (input) => `reminders-${dayOf(input.at)}`,
 );

@@ -6,11 +6,13 @@
  * answer (core/certificate-view.ts).
  */
 import middy from '@middy/core';
+import { AddressStore } from '../adapters/addresses.ts';
 import { RegistrationStore } from '../adapters/registrations.ts';
 import { dayOf } from '../core/calendar.ts';
 import { certificateView } from '../core/certificate-view.ts';
 import { NotFound } from '../core/errors.ts';
 import { CertificateNumber } from '../core/identifiers.ts';
+import { addressKey } from '../core/recipients.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import * as z from '../core/zod.ts';
 import { now } from '../shared/clock.ts';
@@ -19,7 +21,10 @@ import { documentClient } from '../shared/dynamodb.ts';
 import { requestLogging } from '../shared/logger.ts';
 import { type HttpEvent, type HttpResult, json, pathParam, problemJson } from './http.ts';
 
-export function makeGetCertificate(store: RegistrationStore) {
+export function makeGetCertificate(
+  store: RegistrationStore,
+  addresses: Pick<AddressStore, 'marksOf'> = new AddressStore(documentClient, config.table().tableName),
+) {
   return async (event: HttpEvent): Promise<HttpResult> => {
     const { certificateNumber } = parseOrThrow(
       z.object({ certificateNumber: CertificateNumber }),
@@ -42,7 +47,13 @@ export function makeGetCertificate(store: RegistrationStore) {
         [...new Set([certificateNumber, certificate.contactsCertificate])].map((n) => store.listAudit(n)),
       ).then((lists) => lists.flat().sort((a, b) => (String(a.at) < String(b.at) ? -1 : 1))),
     ]);
-    return json(200, certificateView(certificate, contacts, serials, auditEvents, today));
+    // Each contact's delivery state: a hard bounce or complaint SES reported on its address.
+    const marks = await addresses.marksOf(contacts.map((c) => c.email));
+    const withMarks = contacts.map((c) => {
+      const addressMark = marks.get(addressKey(c.email));
+      return addressMark ? { ...c, addressMark } : c;
+    });
+    return json(200, certificateView(certificate, withMarks, serials, auditEvents, today));
   };
 }
 

@@ -15,7 +15,14 @@ export interface Route {
     startSync?: readonly WorkflowName[];
     start?: readonly WorkflowName[];
     schedules?: boolean;
+    /** The secret that signs unsubscribe links (config.unsubscribe()). */
+    unsubscribe?: boolean;
   };
+  /**
+   * Why the route is open without SigV4 (customers' mail clients and browsers call it); absent,
+   * the route is IAM-authorized like every other.
+   */
+  public?: string;
 }
 
 export const ROUTES: readonly Route[] = [
@@ -132,4 +139,22 @@ export const ROUTES: readonly Route[] = [
     access: { table: 'read' },
   },
   { id: 'GetHealth', method: 'GET', path: '/health', entry: 'functions/http/health.ts', access: {} },
+  {
+    id: 'PostUnsubscribe',
+    method: 'POST',
+    path: '/unsubscribe',
+    entry: 'functions/http/post-unsubscribe.ts',
+    access: { table: 'readWrite', unsubscribe: true },
+    public:
+      "RFC 8058 one-click unsubscribe: mail clients post without credentials; the HMAC-signed token is the authorization, and it only stops the signed address's renewal reminders",
+  },
+  {
+    id: 'GetUnsubscribePage',
+    method: 'GET',
+    path: '/customer/unsubscribe',
+    entry: 'functions/http/get-unsubscribe-page.ts',
+    access: { table: 'read', unsubscribe: true },
+    public:
+      "the page an unsubscribe link opens in a customer's browser; it only shows the signed address and changes nothing",
+  },
 ];

@@ -10,6 +10,7 @@ import { DomainError } from '../core/errors.ts';
 import { RegistrationRequest } from '../core/registration.ts';
 import type { ReminderOffsets } from '../core/reminders.ts';
 import { parseOrThrow } from '../core/validation.ts';
+import { DEFAULT_LINKS, type NoticeLinks } from '../core/wording.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { logged } from '../shared/logger.ts';
@@ -28,11 +29,12 @@ export function makeRecordRegistration(
   store: RegistrationStore,
   random: (min: number, max: number) => number = randomInt,
   reminderOffsets: ReminderOffsets = {},
+  links: NoticeLinks = DEFAULT_LINKS,
 ) {
   return async (input: RecordRegistrationInput): Promise<RecordRegistrationOutput> => {
     try {
       const request = parseOrThrow(RegistrationRequest, input.request, 'the registration is malformed');
-      return await registerCertificate(store, request, input, random, reminderOffsets);
+      return await registerCertificate(store, request, input, random, reminderOffsets, links);
     } catch (error) {
       if (error instanceof DomainError) return refused(error);
       throw error;
@@ -45,6 +47,7 @@ export const handler = logged(
     new RegistrationStore(documentClient, config.table().tableName),
     randomInt,
     config.reminders().offsets,
+    config.links(),
   ),
   (input) => input.requestId,
 );

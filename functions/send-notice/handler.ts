@@ -2,11 +2,16 @@
  * Task of deliver-notice: send one recorded notice by SES, once.
  * Read the notice → already sent? done → send → mark sent. A failure that will pass
  * (throttling, SES down) is thrown as NoticeDeliveryDeferred, which the state machine
- * retries with backoff for hours; a rejected address is recorded and not retried.
+ * retries with backoff for hours; a rejected address is recorded and not retried. An address
+ * SES reported as hard-bounced or complaining (record-delivery-event) is not attempted: the
+ * notice is recorded UNDELIVERABLE with that reason, for licensing ops to correct the address.
  */
 
+import { AddressStore } from '../adapters/addresses.ts';
 import { Mailer, PermanentMailFailure, TransientMailFailure } from '../adapters/mailer.ts';
 import { type NoticeKey, NoticeStore } from '../adapters/notices.ts';
+import { suppressionReason } from '../core/delivery-events.ts';
+import { listUnsubscribeHeaders } from '../core/unsubscribe.ts';
 import { now } from '../shared/clock.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
@@ -27,7 +32,12 @@ export interface SendNoticeResult {
   messageId?: string;
 }
 
-export function makeSendNotice(notices: NoticeStore, mailer: Mailer, clock: () => Date = now) {
+export function makeSendNotice(
+  notices: NoticeStore,
+  mailer: Mailer,
+  addresses: Pick<AddressStore, 'get'>,
+  clock: () => Date = now,
+) {
   return async (input: SendNoticeInput): Promise<SendNoticeResult> => {
     if (input.gaveUp) {
       const failure = input.gaveUp.Cause || input.gaveUp.Error || 'delivery failed';
@@ -48,6 +58,14 @@ export function makeSendNotice(notices: NoticeStore, mailer: Mailer, clock: () =
         await notices.markReceipts(notice.receipts, notice.id, clock().toISOString());
       return { status: 'ALREADY_SENT', ...(notice.messageId ? { messageId: notice.messageId } : {}) };
     }
+    // Never write again to an address that bounced hard or complained: SES would count it against the account.
+    const suppressed = await addresses.get(notice.to);
+    if (suppressed) {
+      const failure = suppressionReason(suppressed);
+      await notices.markUndeliverable(input.noticeKey, failure, clock().toISOString());
+      logger.warn('notice not attempted', { noticeId: notice.id, error: failure });
+      return { status: 'UNDELIVERABLE' };
+    }
     try {
       const { messageId } = await mailer.send({
         to: notice.to,
@@ -55,6 +73,10 @@ export function makeSendNotice(notices: NoticeStore, mailer: Mailer, clock: () =
         language: notice.language,
         data: notice.data,
         tags: { notice: notice.kind },
+        // A renewal reminder can be left with one click (RFC 8058): its link, as headers too.
+        ...(notice.kind === 'RENEWAL_REMINDER'
+          ? { headers: listUnsubscribeHeaders(notice.data.unsubscribeUrl) }
+          : {}),
       });
       await notices.markSent(input.noticeKey, messageId, clock().toISOString());
       if (notice.receipts?.length)
@@ -80,6 +102,7 @@ export const handler = logged(
   makeSendNotice(
     new NoticeStore(documentClient, config.table().tableName),
     new Mailer(sesClient, config.mailer()),
+    new AddressStore(documentClient, config.table().tableName),
   ),
   (input) => input.noticeKey.PK,
 );

@@ -16,6 +16,7 @@
 import { WORKFLOWS, type WorkflowName } from '../catalog.ts';
 import { Tier } from '../core/identifiers.ts';
 import type { ReminderOffsets } from '../core/reminders.ts';
+import { DEFAULT_LINKS, type SupportContacts } from '../core/wording.ts';
 import * as z from '../core/zod.ts';
 
 export interface Variable<T> {
@@ -82,6 +83,22 @@ const ReminderOffsetsSchema = z.partialRecord(
   ),
 ) as unknown as z.ZodMiniType<ReminderOffsets>;
 
+/** Support phone and portal by ISO country code, with `default` for every other country. */
+const SupportContactsSchema = z.pipe(
+  z.record(
+    z.string().check(z.regex(/^(default|[A-Z]{2})$/, 'a key is "default" or an ISO country code (FR)')),
+    z.object({
+      phone: z.string().check(z.regex(/^\+?[0-9 ().-]{6,30}$/, 'must be a phone number')),
+      portalUrl: HttpsUrl,
+    }),
+  ),
+  z.transform((contacts, ctx) => {
+    if (contacts.default) return contacts as SupportContacts;
+    ctx.issues.push({ code: 'custom', input: contacts, message: 'needs a "default" entry' });
+    return z.NEVER;
+  }),
+) as unknown as z.ZodMiniType<SupportContacts>;
+
 /** Every variable, by the section a handler reads (`config.<section>()`). */
 const SECTIONS = {
   table: {
@@ -109,11 +126,37 @@ const SECTIONS = {
   upgrades: {
     pageSize: optional('UPGRADE_PAGE_SIZE', PositiveInteger, 1000),
   },
-  /** Base URLs the emails link to. */
+  /**
+   * Opting out of renewal reminders (core/unsubscribe.ts): the secret that signs the links
+   * (on AWS a generated Secrets Manager secret, set by CDK; locally a fixed development value:
+   * local links are not worth forging) and the public URL of the API they point at.
+   */
+  unsubscribe: {
+    secret: optional(
+      'UNSUBSCRIBE_SECRET',
+      z.string().check(z.minLength(32, 'must be at least 32 characters')),
+      'local-development-unsubscribe-secret-not-for-aws',
+    ),
+    baseUrl: optional(
+      'UNSUBSCRIBE_BASE_URL',
+      z.string().check(z.regex(/^https?:\/\/[^\s"<>?#]+$/, 'must be an http(s) URL without query')),
+      'http://127.0.0.1:3000',
+    ),
+  },
+  /**
+   * Base URLs the emails link to, and the support phone and portal per country, e.g.
+   * `{"default":{"phone":"+1 800 555 0100","portalUrl":"https://support.example"},"FR":{…}}`.
+   */
   links: {
-    renewalUrl: optional('RENEWAL_URL', HttpsUrl, 'https://licensing.vendor.example/renew'),
-    licensingPortalUrl: optional('LICENSING_PORTAL_URL', HttpsUrl, 'https://licensing.vendor.example'),
-    downloadsUrl: optional('DOWNLOADS_URL', HttpsUrl, 'https://downloads.vendor.example'),
+    renewalUrl: optional('RENEWAL_URL', HttpsUrl, DEFAULT_LINKS.renewalUrl),
+    licensingPortalUrl: optional('LICENSING_PORTAL_URL', HttpsUrl, DEFAULT_LINKS.licensingPortalUrl),
+    downloadsUrl: optional('DOWNLOADS_URL', HttpsUrl, DEFAULT_LINKS.downloadsUrl),
+    supportContacts: optional(
+      'SUPPORT_CONTACTS',
+      json(SupportContactsSchema),
+      DEFAULT_LINKS.supportContacts,
+      (value) => JSON.stringify(value),
+    ),
   },
 };
 
@@ -175,6 +218,7 @@ export const config = {
   reminders: () => readSection('reminders'),
   upgrades: () => readSection('upgrades'),
   links: () => readSection('links'),
+  unsubscribe: () => readSection('unsubscribe'),
   workflowArn: (workflow: WorkflowName) => readVariable(workflowArnVariable(workflow)),
 };
 

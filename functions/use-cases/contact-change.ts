@@ -15,6 +15,7 @@ import { Conflict, NotFound } from '../core/errors.ts';
 import { contactIdIssuedNotice } from '../core/notices.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import type * as z from '../core/zod.ts';
+import { config } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
 
 export interface ContactChangeCommand {
@@ -90,7 +91,13 @@ export async function changeRoster(
 
     const { contact } = change;
     // The email speaks to the contact's seat: primary, or designated for its own products.
-    const notice = contactIdIssuedNotice(contact, context.certificate, command.receivedAt, contact);
+    const notice = contactIdIssuedNotice(
+      contact,
+      context.certificate,
+      command.receivedAt,
+      contact,
+      config.links(),
+    );
     const event: AuditEvent = {
       ...auditOf(command, change.kind === 'ADDED' ? 'CONTACT_ADDED' : 'CONTACT_REPLACED', contact.contactId),
       email: contact.email,

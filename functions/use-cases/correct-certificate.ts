@@ -22,6 +22,7 @@ import { Conflict, NotFound } from '../core/errors.ts';
 import { contactIdIssuedNotice, type Notice } from '../core/notices.ts';
 import type { Contact } from '../core/registration.ts';
 import type { ReminderOffsets } from '../core/reminders.ts';
+import { config } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
 
 export interface CorrectionCommand {
@@ -128,7 +129,7 @@ function correctionNotice(
           serialNumbers: seated[1].serialNumbers,
         };
   return {
-    ...contactIdIssuedNotice(recipient, decision.certificate, at),
+    ...contactIdIssuedNotice(recipient, decision.certificate, at, undefined, config.links()),
     id: correctionNoticeId(decision.certificate.certificateNumber, decision.certificate.revision),
   };
 }

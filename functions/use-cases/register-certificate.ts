@@ -25,6 +25,7 @@ import {
   renewalContactsAudit,
   renewedTerms,
 } from '../core/renewal-contacts.ts';
+import { DEFAULT_LINKS, type NoticeLinks } from '../core/wording.ts';
 import { logger } from '../shared/logger.ts';
 
 export interface Registered {
@@ -50,6 +51,8 @@ export async function registerCertificate(
   random: (min: number, max: number) => number,
   /** The stage's REMINDER_OFFSETS: a certificate's first reminder follows them, as every later one does. */
   reminderOffsets: ReminderOffsets = {},
+  /** The stage's links and support contacts, written into the Contact ID email. */
+  links: NoticeLinks = DEFAULT_LINKS,
 ): Promise<Registered> {
   const serialNumbers = request.products.map((p) => p.serialNumber);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -91,7 +94,13 @@ export async function registerCertificate(
     let notice: Notice | null = null;
     let renewal: RenewalPlan | undefined;
     if (decision.kind === 'CREATE')
-      notice = contactIdIssuedNotice(decision.contact, decision.certificate, received.receivedAt);
+      notice = contactIdIssuedNotice(
+        decision.contact,
+        decision.certificate,
+        received.receivedAt,
+        undefined,
+        links,
+      );
     else {
       const { holder } = context;
       if (!holder)
@@ -115,7 +124,7 @@ export async function registerCertificate(
           ? renewalContactsAudit(contacts.change, decision.certificate, contacts.contact.email)
           : null,
       };
-      notice = renewalContactIdNotice(contacts.contact, decision.certificate, received.receivedAt);
+      notice = renewalContactIdNotice(contacts.contact, decision.certificate, received.receivedAt, links);
     }
     try {
       const out = await store.commit(decision, notice, renewal);

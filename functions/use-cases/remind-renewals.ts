@@ -20,8 +20,9 @@
  * Digest ids never travel through the state machine, so a day's size has no state limit.
  */
 import type { Deliveries } from '../adapters/deliveries.ts';
-import type { DigestEntry, ReadCost, ReminderStore } from '../adapters/reminders.ts';
-import type { RegisteredCertificate, Roster } from '../core/registration.ts';
+import type { DigestEntry, ReadCost, ReminderStore, RosterOnRecord } from '../adapters/reminders.ts';
+import { recipientsOf, remindable } from '../core/recipients.ts';
+import type { RegisteredCertificate } from '../core/registration.ts';
 import {
   type DueReminder,
   offsetsFor,
@@ -30,6 +31,7 @@ import {
   reminderDigestLines,
   unrenewedProducts,
 } from '../core/reminders.ts';
+import type { UnsubscribeSigning } from '../core/unsubscribe.ts';
 import { now } from '../shared/clock.ts';
 import { logger } from '../shared/logger.ts';
 
@@ -44,6 +46,8 @@ export interface ReminderShard {
   shard: number;
   offsets: ReminderOffsets;
   renewUrl: string;
+  /** Signs each recipient's unsubscribe link; without it, digests link to the unsigned page. */
+  unsubscribe?: UnsubscribeSigning;
 }
 
 export interface RemindersClaimed extends ReadCost {
@@ -66,15 +70,28 @@ export interface RemindersDelivered extends ReadCost {
 }
 
 /** A certificate's lines, one per recipient, each on the page that recipient's digest has reached. */
-function digestEntries(store: ReminderStore, day: string, renewUrl: string, cost: ReadCost) {
-  const rosters = new Map<string, Roster>();
+function digestEntries(
+  store: ReminderStore,
+  day: string,
+  renewUrl: string,
+  cost: ReadCost,
+  unsubscribe?: UnsubscribeSigning,
+) {
+  const rosters = new Map<string, RosterOnRecord>();
   // A heavy recipient's next line starts on the page its last one reached.
   const pages = new Map<string, number>();
+  /** Certificates whose every reachable contact opted out of renewal reminders. */
+  const optedOut = new Set<string>();
   return {
     pages,
+    optedOut,
     async of(certificate: RegisteredCertificate, due: DueReminder): Promise<DigestEntry[]> {
       const contacts = await store.contactsOf(certificate, rosters, cost);
-      return reminderDigestLines(certificate, due, contacts, day, renewUrl, now()).map((line) => ({
+      // Addresses that opted out of renewal reminders get no line (core/recipients.ts).
+      const told = remindable(contacts);
+      if (recipientsOf(told).length === 0 && recipientsOf(contacts).length > 0)
+        optedOut.add(certificate.certificateNumber);
+      return reminderDigestLines(certificate, due, told, day, renewUrl, now(), unsubscribe).map((line) => ({
         ...line,
         page: pages.get(line.recipient) ?? 1,
       }));
@@ -84,7 +101,7 @@ function digestEntries(store: ReminderStore, day: string, renewUrl: string, cost
 
 export async function claimRenewalReminders(
   store: ReminderStore,
-  { day, shard, offsets, renewUrl }: ReminderShard,
+  { day, shard, offsets, renewUrl, unsubscribe }: ReminderShard,
 ): Promise<RemindersClaimed> {
   const result: RemindersClaimed = {
     day,
@@ -95,7 +112,7 @@ export async function claimRenewalReminders(
     readUnits: 0,
     itemsRead: 0,
   };
-  const entries = digestEntries(store, day, renewUrl, result);
+  const entries = digestEntries(store, day, renewUrl, result, unsubscribe);
   /** Claims a certificate's reminder; decided again when a renewal moved it meanwhile. */
   const claimOne = async (read: RegisteredCertificate, due: DueReminder) => {
     let certificate = read;
@@ -107,7 +124,8 @@ export async function claimRenewalReminders(
       }
       const lines = await entries.of(certificate, due);
       const next = reminderAfter(certificate.term.end, offsetsFor(certificate.tier, offsets), day);
-      const outcome = await store.claim(certificate, due, next, lines, now().toISOString());
+      const nobody = entries.optedOut.has(certificate.certificateNumber) ? 'OPTED_OUT' : 'UNREACHABLE';
+      const outcome = await store.claim(certificate, due, next, lines, now().toISOString(), nobody);
       for (const e of lines) entries.pages.set(e.recipient, e.page);
       if (outcome.claimed || outcome.reason !== 'NOT_DUE' || attempt >= MAX_RENEWED_RETRIES)
         return { ...outcome, lines };
@@ -130,10 +148,15 @@ export async function claimRenewalReminders(
         continue;
       }
       if (lines.length === 0) {
-        // Recorded in the ledger as UNREACHABLE, and not tried again.
-        logger.warn('renewal reminder has no reachable contact', {
-          certificate: certificate.certificateNumber,
-        });
+        // Recorded in the ledger as UNREACHABLE (or OPTED_OUT: every contact asked), and not tried again.
+        if (entries.optedOut.has(certificate.certificateNumber))
+          logger.info('renewal reminder not sent: every contact opted out', {
+            certificate: certificate.certificateNumber,
+          });
+        else
+          logger.warn('renewal reminder has no reachable contact', {
+            certificate: certificate.certificateNumber,
+          });
         result.unreachable++;
         continue;
       }
@@ -146,7 +169,7 @@ export async function claimRenewalReminders(
 export async function deliverRenewalReminders(
   store: ReminderStore,
   deliveries: Deliveries,
-  { day, shard, renewUrl }: Omit<ReminderShard, 'offsets'>,
+  { day, shard, renewUrl, unsubscribe }: Omit<ReminderShard, 'offsets'>,
 ): Promise<RemindersDelivered> {
   const result: RemindersDelivered = {
     day,
@@ -157,7 +180,7 @@ export async function deliverRenewalReminders(
     readUnits: 0,
     itemsRead: 0,
   };
-  const entries = digestEntries(store, day, renewUrl, result);
+  const entries = digestEntries(store, day, renewUrl, result, unsubscribe);
   const digests = new Set<string>();
   for await (const page of store.openClaims(day, shard, result)) {
     for (const open of page) {

@@ -12,6 +12,7 @@ import type { ContactsStore } from '../adapters/contacts.ts';
 import { contactIdDelivery } from '../adapters/notices.ts';
 import { checkProofs, contactIdResentNotice, ResendRequest, resendRecipient } from '../core/contacts.ts';
 import { NotFound } from '../core/errors.ts';
+import { config } from '../shared/config.ts';
 import {
   auditOf,
   type ContactChangeCommand,
@@ -33,7 +34,7 @@ export const resendContactId =
         `Contact ID ${recipientId} is not an active contact of certificate ${command.certificateNumber}`,
       );
 
-    const notice = contactIdResentNotice(recipient, context.certificate, command.receivedAt);
+    const notice = contactIdResentNotice(recipient, context.certificate, command.receivedAt, config.links());
     const audit = { ...auditOf(command, 'CONTACT_ID_RESENT', recipient.contactId), email: recipient.email };
     const outcome = await store
       .commitResend(context.roster.certificateNumber, recipient.contactId, notice, audit)

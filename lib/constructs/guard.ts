@@ -22,6 +22,7 @@ export const GUARD_PLUGIN = 'cdk-validator-cfnguard';
 
 /** The Control Tower rules this service acknowledges somewhere, by cfn-guard rule name. */
 export type GuardRule =
+  | 'api_gw_v2_authorization_type_configured_check'
   | 'cloudwatch_log_group_encrypted_check'
   | 'cloudwatch_log_group_retention_period_check'
   | 'lambda_function_public_access_prohibited_check'

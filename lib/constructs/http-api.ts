@@ -2,9 +2,15 @@
  * The HTTP API of functions/http/routes.ts: one function per route, every route
  * IAM-authorized (SigV4), access logs and throttling on the default stage.
  */
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -17,6 +23,7 @@ import { serviceName } from '../config.ts';
 import { acknowledgeGuard } from './guard.ts';
 import { serviceLogGroup } from './log-group.ts';
 import { type ScheduleBinding, ServiceFunction } from './service-function.ts';
+import type { UnsubscribeSigning } from './unsubscribe-signing.ts';
 
 export interface ServiceHttpApiProps {
   stage: string;
@@ -29,6 +36,10 @@ export interface ServiceHttpApiProps {
   routes?: readonly Route[];
   /** For routes that manage one-time schedules. */
   schedules?: ScheduleBinding;
+  /** For routes that sign or verify unsubscribe links (`access.unsubscribe`). */
+  unsubscribe?: UnsubscribeSigning;
+  /** The stage's settings (lib/config.ts): a correction's or resend's email carries its links and support contacts. */
+  settings?: Readonly<Record<string, string>>;
 }
 
 export class ServiceHttpApi extends Construct {
@@ -84,6 +95,7 @@ export class ServiceHttpApi extends Construct {
         description: `${route.method} ${route.path}`,
         // API Gateway gives up on an integration after 30 s.
         timeout: Duration.seconds(29),
+        ...(props.settings ? { environment: { ...props.settings } } : {}),
         logRetention: props.logRetention,
         logRemovalPolicy: props.logRemovalPolicy,
       });
@@ -96,11 +108,27 @@ export class ServiceHttpApi extends Construct {
       }
       for (const workflow of route.access.startSync ?? [])
         fn.bindSyncWorkflow(props.stateMachines[workflow], workflow);
+      if (route.access.unsubscribe) {
+        if (!props.unsubscribe)
+          throw new Error(`route ${route.id} verifies unsubscribe links: pass the signing`);
+        props.unsubscribe.bind(fn, this.api.apiEndpoint);
+      }
       const httpRoutes = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
+        // A customer's mail client or browser: the signed token in the URL is the authorization.
+        ...(route.public ? { authorizer: new HttpNoneAuthorizer() } : {}),
       });
+      if (route.public)
+        for (const httpRoute of httpRoutes) {
+          acknowledgeGuard(httpRoute, 'api_gw_v2_authorization_type_configured_check', route.public);
+          // cdk-nag names no finding for this rule: the whole rule, on this route only.
+          Validations.of(httpRoute).acknowledge({
+            id: 'AwsSolutions::AwsSolutions-APIG4',
+            reason: route.public,
+          });
+        }
       // The integration's invoke permission is created under its route.
       for (const httpRoute of httpRoutes)
         acknowledgeGuard(

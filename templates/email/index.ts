@@ -1,11 +1,10 @@
 /**
  * Every email template, in every language. CDK deploys them as SES templates and
- * the local stack loads them into local SES with CreateEmailTemplate (v2).
+ * the local stack loads them into local SES with CreateEmailTemplate (v2). The HTML part
+ * is the one MJML compiled (`npm run emails:build`, templates/email/generated/).
  */
-import { contactIdIssued, designatedContactIdIssued } from './contact-id-issued.ts';
-import { lifecycleNotices } from './lifecycle.ts';
-import { renewalReminder } from './renewal-reminder.ts';
-import { upgradeAvailable } from './upgrade-available.ts';
+import { readFileSync } from 'node:fs';
+import { EMAIL_SOURCES, GENERATED_DIR, generatedFileName } from './sources.ts';
 
 export interface EmailTemplate {
   template: string;
@@ -45,10 +44,16 @@ export function readEscapedValues(html: string): string {
   return rewritten;
 }
 
-export const EMAIL_TEMPLATES: readonly EmailTemplate[] = [
-  ...contactIdIssued,
-  ...designatedContactIdIssued,
-  ...renewalReminder,
-  ...lifecycleNotices,
-  ...upgradeAvailable,
-].map((t) => ({ ...t, html: readEscapedValues(t.html) }));
+/** The compiled HTML of a template, as committed (before its values are made to read escaped copies). */
+export const generatedHtml = (t: Pick<EmailTemplate, 'template' | 'language'>): string =>
+  readFileSync(new URL(generatedFileName(t), GENERATED_DIR), 'utf8');
+
+export const EMAIL_TEMPLATES: readonly EmailTemplate[] = EMAIL_SOURCES.map(
+  ({ template, language, subject, text }) => ({
+    template,
+    language,
+    subject,
+    text,
+    html: readEscapedValues(generatedHtml({ template, language })),
+  }),
+);

@@ -9,8 +9,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayOf } from '../../functions/core/calendar.ts';
+import { unsubscribeToken } from '../../functions/core/unsubscribe.ts';
 import { JSON_LIMITS, MAX_BODY_BYTES } from '../../functions/http/http.ts';
 import { ROUTES, type Route } from '../../functions/http/routes.ts';
+import { config } from '../../functions/shared/config.ts';
 import { MAX_JUMP_YEARS } from '../../local/clock.ts';
 import { registration, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -73,8 +75,13 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-/** A DELETE takes no body: its own cases are below. */
-const withBody = ROUTES.filter((r) => r.method !== 'GET' && r.method !== 'DELETE');
+/**
+ * A DELETE takes no body: its own cases are below. Nor JSON does the one-click unsubscribe
+ * (RFC 8058: a form holding List-Unsubscribe=One-Click): its own cases are below too.
+ */
+const withBody = ROUTES.filter(
+  (r) => r.method !== 'GET' && r.method !== 'DELETE' && r.id !== 'PostUnsubscribe',
+);
 const bodyless = (route: Route) => route.method === 'GET' || route.method === 'DELETE';
 /** A PATCH is a JSON merge patch (RFC 7396): its media type is its own. */
 const mediaTypeOf = (route: Route) =>
@@ -258,6 +265,44 @@ describe.each(ROUTES.filter((r) => r.method === 'DELETE').map((route) => ({ name
     });
   },
 );
+
+describe('POST /unsubscribe (RFC 8058 one-click, a form)', () => {
+  const route = ROUTES.find((r) => r.id === 'PostUnsubscribe')!;
+  const form = 'application/x-www-form-urlencoded';
+  const token = () =>
+    unsubscribeToken('someone@acme.example', config.unsubscribe().secret, dayOf(stack.clock.now()));
+  const valid = 'List-Unsubscribe=One-Click';
+  it.each([
+    ['a JSON body', '{"List-Unsubscribe":"One-Click"}', 'application/json', 415],
+    ['no content type', valid, null, 415],
+    ['text', valid, 'text/plain', 415],
+    ['another field too', `${valid}&all=true`, form, 400],
+    ['another value', 'List-Unsubscribe=All', form, 400],
+    ['an empty body', '', form, 400],
+    ['invalid UTF-8 bytes', new Uint8Array([0x4c, 0xff, 0xfe]), form, 400],
+    ['a body over the size limit', `${valid}${' '.repeat(10_000)}`, form, 413],
+    [
+      'a multipart form with another field',
+      '--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--b--',
+      'multipart/form-data; boundary=b',
+      400,
+    ],
+  ])('refuses %s', async (_name, body, contentType, status) => {
+    await refused(route, { query: `?token=${token()}`, body, contentType }, status);
+  });
+  it.each([
+    ['no token', ''],
+    ['an empty token', '?token='],
+    [
+      'a forged token',
+      `?token=${Buffer.from('["REMINDERS","someone@acme.example","2099-01-01"]').toString('base64url')}.AAAA`,
+    ],
+    ['a token and another parameter', '?token=a.b&all=true'],
+    ['a malformed query', '?token=%zz'],
+  ])('refuses %s', async (_name, query) => {
+    await refused(route, { query, body: valid, contentType: form }, 400);
+  });
+});
 
 describe.each(ROUTES.filter((r) => r.method === 'PATCH').map((route) => ({ name: route.path, route })))(
   'PATCH $name',

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayOf } from '../../functions/core/calendar.ts';
 import { milestoneExecutionName, milestoneScheduleName } from '../../functions/core/lifecycle.ts';
+import { readableDate } from '../../functions/core/wording.ts';
 import { clockOf, unchanged } from '../support/clock.ts';
 import { registerVersions, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -83,8 +84,8 @@ describe('PUT /products/{product}/majors/{major}/lifecycle', () => {
     expect(emails).toHaveLength(1); // three serials, one email
     expect(emails[0]!.subject).toBe(`${product} 12 : calendrier de fin de vie`);
     for (const date of Object.values(dates)) {
-      expect(emails[0]!.body.text).toContain(date);
-      expect(emails[0]!.body.html).toContain(date);
+      expect(emails[0]!.body.text).toContain(readableDate(date, 'fr'));
+      expect(emails[0]!.body.html).toContain(readableDate(date, 'fr'));
     }
     expect(await lifecycleEmails(other.to)).toHaveLength(0);
 
@@ -203,14 +204,14 @@ describe('a major moving through end of life on the clock', () => {
     };
 
     const steps = [
-      { day: dates.eolDate, phase: 'EOL', support: 'STANDARD', words: 'End of life (no longer sold' },
+      { day: dates.eolDate, phase: 'EOL', support: 'STANDARD', words: 'End of life' },
       {
         day: dates.partialSupportDate,
         phase: 'PARTIAL_SUPPORT',
         support: 'PARTIAL',
-        words: 'Partial support (known fixes',
+        words: 'Partial support',
       },
-      { day: dates.endOfSupportDate, phase: 'END_OF_SUPPORT', support: 'NONE', words: 'End of support life' },
+      { day: dates.endOfSupportDate, phase: 'END_OF_SUPPORT', support: 'NONE', words: 'End of support' },
     ];
     let expected = 1; // the schedule notice
     for (const step of steps) {
@@ -268,10 +269,10 @@ describe('a major moving through end of life on the clock', () => {
     const emails = await lifecycleEmails(to);
     expect(emails.map((e) => e.subject)).toEqual([
       `${product} 3: end-of-life schedule`,
-      `${product} 3: End of life (no longer sold or distributed)`,
+      `${product} 3: End of life`,
       `${product} 3: end-of-life schedule`,
     ]);
-    expect(emails.at(-1)!.body.text).toContain(second.partialSupportDate);
+    expect(emails.at(-1)!.body.text).toContain(readableDate(second.partialSupportDate, 'en'));
 
     // The old date passes without a move; the new one moves it.
     await moveTo(first.partialSupportDate);

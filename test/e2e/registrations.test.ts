@@ -51,6 +51,9 @@ describe('a first registration', () => {
   it.each([
     ['en', 'Your Contact ID for certificate'],
     ['fr', 'Votre Contact ID pour le certificat'],
+    ['de', 'Ihre Contact ID für das Zertifikat'],
+    ['it', 'Il suo Contact ID per il certificato'],
+    ['es', 'Su Contact ID para el certificado'],
     ['ru', 'Ваш Contact ID для сертификата'],
   ])('writes the email in %s, with a text and an HTML part', async (language, subject) => {
     const body = registration();
@@ -61,7 +64,7 @@ describe('a first registration', () => {
     const [email] = await stack.emails(body.primaryContact.email);
     expect(email!.subject).toBe(`${subject} ${body.certificateNumber}`);
     expect(email!.body.text).toContain(res.body.contactId);
-    expect(email!.body.html).toMatch(/<html>[\s\S]*<\/html>/);
+    expect(email!.body.html).toMatch(new RegExp(`<html lang="${language}"[\\s\\S]*</html>`));
     expect(email!.body.html).toContain(res.body.contactId);
   });
 

@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/table-design.ts';
 import { addDays, dayOf } from '../../functions/core/calendar.ts';
+import { readableDate } from '../../functions/core/wording.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb.ts';
 import { FlakySes, registration, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -72,7 +73,7 @@ describe('renewal reminders', () => {
       const email = after.at(-1)!;
       expect(email.body.text).toContain(body.certificateNumber);
       expect(email.body.text).toContain('Backup Exec 12.0');
-      expect(email.body.text).toContain(end);
+      expect(email.body.text).toContain(readableDate(end, 'en'));
       expect(email.body.text).toMatch(
         offset > 0 ? `ends in ${offset} days` : offset === 0 ? 'ends today' : 'ended 30 days ago',
       );

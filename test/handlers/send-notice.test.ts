@@ -26,6 +26,7 @@ const env = await vi.hoisted(async () => {
   return values;
 });
 
+import { AddressStore } from '../../functions/adapters/addresses.ts';
 import { Mailer } from '../../functions/adapters/mailer.ts';
 import { NoticeStore } from '../../functions/adapters/notices.ts';
 import { keys } from '../../functions/adapters/table-design.ts';
@@ -81,7 +82,14 @@ afterEach(() => {
 
 const send = (
   config: ConstructorParameters<typeof Mailer>[1] = { from: 'from@x.example', templatePrefix: 'p-' },
-) => makeSendNotice(new NoticeStore(documentClient, env.TABLE_NAME), new Mailer(sesClient, config), () => AT);
+) =>
+  makeSendNotice(
+    new NoticeStore(documentClient, env.TABLE_NAME),
+    new Mailer(sesClient, config),
+    addresses(),
+    () => AT,
+  );
+const addresses = () => new AddressStore(documentClient, env.TABLE_NAME);
 const emails = () => sesMock.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
 const stored = async () => (await table.item(noticeKey))!;
 const storedNotice = async () => (await stored()).notice as Notice & { failedAt?: string };
@@ -305,6 +313,53 @@ describe('send-notice: SES will never send it', () => {
     expect(await stored()).not.toHaveProperty('GSI3PK');
     expect(emails()).toHaveLength(1);
     await expect(send()({ noticeKey })).resolves.toEqual({ status: 'UNDELIVERABLE' });
+    expect(emails()).toHaveLength(1);
+  });
+});
+
+describe('send-notice: an address SES reported as bounced or complaining', () => {
+  const bounce = {
+    address: 'Marie@ACME.example',
+    state: 'BOUNCED' as const,
+    since: '2026-02-27T08:00:00.000Z',
+    feedbackId: 'feedback-1',
+    messageId: 'earlier-message',
+    subType: 'General',
+  };
+
+  it('is not attempted: the notice is UNDELIVERABLE and says why, for licensing ops', async () => {
+    await addresses().mark(bounce, '2026-02-27T08:00:01.000Z');
+
+    await expect(send()({ noticeKey })).resolves.toEqual({ status: 'UNDELIVERABLE' });
+
+    expect(sesMock.calls()).toEqual([]);
+    expect(await storedNotice()).toMatchObject({
+      status: 'UNDELIVERABLE',
+      failure:
+        'address suppressed: hard bounce (General) on 2026-02-27; not attempted, licensing ops can correct the address',
+      failedAt: AT.toISOString(),
+    });
+    // Settled: out of the pending index, so the re-driver leaves it alone.
+    expect(await stored()).not.toHaveProperty('GSI3PK');
+    await expect(send()({ noticeKey })).resolves.toEqual({ status: 'UNDELIVERABLE' });
+    expect(sesMock.calls()).toEqual([]);
+  });
+
+  it('says so for a complaint', async () => {
+    await addresses().mark(
+      { ...bounce, state: 'COMPLAINED', subType: 'abuse', since: '2026-02-28T09:00:00.000Z' },
+      '2026-02-28T09:00:01.000Z',
+    );
+    await send()({ noticeKey });
+    expect((await storedNotice()).failure).toBe(
+      'address suppressed: complaint (abuse) on 2026-02-28; not attempted, licensing ops can correct the address',
+    );
+    expect(sesMock.calls()).toEqual([]);
+  });
+
+  it('another address is sent to as before', async () => {
+    await addresses().mark({ ...bounce, address: 'pierre@acme.example' }, '2026-02-27T08:00:01.000Z');
+    await expect(send()({ noticeKey })).resolves.toEqual({ status: 'SENT', messageId: 'ses-message-1' });
     expect(emails()).toHaveLength(1);
   });
 });

@@ -32,9 +32,14 @@ describe('HTTP API', () => {
     ).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
   });
 
-  it('authorizes every route with IAM (SigV4)', () => {
+  it('authorizes every route with IAM (SigV4), but the public ones, each with its reason', () => {
     expect(routes().length).toBeGreaterThan(0);
-    for (const route of routes()) expect(route.AuthorizationType, route.RouteKey).toBe('AWS_IAM');
+    const open = new Set(ROUTES.filter((r) => r.public).map((r) => `${r.method} ${r.path}`));
+    // Only the unsubscribe routes (a customer's mail client or browser), whose token is signed.
+    expect([...open].sort()).toEqual(['GET /customer/unsubscribe', 'POST /unsubscribe']);
+    for (const route of ROUTES.filter((r) => r.public)) expect(route.public!.length).toBeGreaterThan(40);
+    for (const route of routes())
+      expect(route.AuthorizationType, route.RouteKey).toBe(open.has(route.RouteKey) ? 'NONE' : 'AWS_IAM');
   });
 
   it('sends each route to its own function', () => {
@@ -76,6 +81,15 @@ describe('HTTP API', () => {
     expect(JSON.stringify(outputs.ApiUrl?.Value)).toContain('execute-api');
   });
 
+  it("gives every route the stage's settings, so an email it owes carries the stage's links and support contacts", () => {
+    for (const route of ROUTES) {
+      const fn = synth.stateless.httpApi.functions[route.id]!;
+      const variables = resourceOf(stateless, fn.function).Properties.Environment.Variables as Json;
+      for (const name of ['SUPPORT_CONTACTS', 'RENEWAL_URL', 'LICENSING_PORTAL_URL'])
+        expect(variables[name], `${route.id}: ${name}`).toEqual(expect.any(String));
+    }
+  });
+
   it('lets a route start only the workflows it declares, whose ARN it gets by variable', () => {
     for (const route of ROUTES) {
       const fn = synth.stateless.httpApi.functions[route.id]!;
@@ -97,6 +111,29 @@ describe('HTTP API', () => {
         started.flatMap((s) => [s.Resource].flat()),
         route.id,
       ).toHaveLength(declared.length);
+    }
+  });
+});
+
+describe('unsubscribe links', () => {
+  it('are signed and verified with the generated secret, never the local default, pointing at this API', () => {
+    const signers = [
+      ...ROUTES.filter((r) => r.access.unsubscribe).map((r) => synth.stateless.httpApi.functions[r.id]!),
+      synth.stateless.workflows.functions.ClaimDueReminders,
+      synth.stateless.workflows.functions.DeliverReminderDigests,
+    ];
+    expect(signers).toHaveLength(4);
+    const secrets = resourcesOf(stateless, 'AWS::SecretsManager::Secret');
+    expect(Object.values(secrets).map((s) => s.Properties.GenerateSecretString)).toEqual([
+      { ExcludePunctuation: true, PasswordLength: 64 },
+    ]);
+    const [secretId] = Object.keys(secrets);
+    for (const fn of signers) {
+      const env = resourceOf(stateless, fn.function).Properties.Environment.Variables;
+      // A dynamic reference CloudFormation resolves at deploy: {{resolve:secretsmanager:<arn>:SecretString:::}}.
+      expect(JSON.stringify(env.UNSUBSCRIBE_SECRET)).toContain('{{resolve:secretsmanager:');
+      expect(JSON.stringify(env.UNSUBSCRIBE_SECRET)).toContain(secretId);
+      expect(JSON.stringify(env.UNSUBSCRIBE_BASE_URL)).toContain(logicalIdOf(synth.stateless.httpApi.api));
     }
   });
 });

@@ -45,6 +45,33 @@ describe('reading a section', () => {
     expect(config.links().downloadsUrl).toBe('https://downloads.vendor.example');
   });
 
+  it('gives the support phone and portal per country, with a default for the others', () => {
+    withEnv({ SUPPORT_CONTACTS: undefined });
+    expect(config.links().supportContacts.default).toEqual({
+      phone: expect.stringMatching(/^\+/),
+      portalUrl: expect.stringMatching(/^https:/),
+    });
+    const contacts = {
+      default: { phone: '+1 800 555 0199', portalUrl: 'https://support.acme.example' },
+      DE: { phone: '+49 69 1234 5678', portalUrl: 'https://support.acme.example/de' },
+    };
+    withEnv({ SUPPORT_CONTACTS: JSON.stringify(contacts) });
+    expect(config.links().supportContacts).toEqual(contacts);
+    expect(configEnvironment('links', { supportContacts: contacts })).toMatchObject({
+      SUPPORT_CONTACTS: JSON.stringify(contacts),
+    });
+  });
+
+  it.each([
+    ['{"DE":{"phone":"+49 69 1","portalUrl":"https://s.example"}}', /needs a "default" entry/],
+    ['{"default":{"phone":"call us","portalUrl":"https://s.example"}}', /must be a phone number/],
+    ['{"default":{"phone":"+1 800 555 0100","portalUrl":"http://s.example"}}', /must be an https URL/],
+    ['{"germany":{"phone":"+1 800 555 0100","portalUrl":"https://s.example"}}', /germany/],
+  ])('refuses SUPPORT_CONTACTS %s', (value, message) => {
+    withEnv({ SUPPORT_CONTACTS: value });
+    expect(() => config.links()).toThrow(message);
+  });
+
   it('fails with the name of a required variable that is missing', () => {
     withEnv({ TABLE_NAME: undefined, SENDER_ADDRESS: 'a@b.example', EMAIL_TEMPLATE_PREFIX: '' });
     expect(() => config.table()).toThrow('environment variable TABLE_NAME is not set');
@@ -140,6 +167,7 @@ describe('writing the environment (CDK, the local stack)', () => {
       'LICENSING_PORTAL_URL',
       'REMINDER_OFFSETS',
       'RENEWAL_URL',
+      'SUPPORT_CONTACTS',
       'UPGRADE_PAGE_SIZE',
     ]);
     expect(sectionVariables('mailer')).toEqual([

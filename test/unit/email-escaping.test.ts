@@ -7,6 +7,7 @@
 import { compileTemplateParts } from 'aws-ses-v2-local/dist/v2/renderTemplate.js';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, templateData } from '../../functions/adapters/mailer.ts';
+import { LANGUAGES } from '../../functions/core/identifiers.ts';
 import { EMAIL_TEMPLATES, readEscapedValues } from '../../templates/email/index.ts';
 
 const MARKUP = `<script>alert(1)</script> <img src=x onerror=alert(1)> "quotes" & 'apostrophes'`;
@@ -83,6 +84,13 @@ describe.each(EMAIL_TEMPLATES.map((t) => [`${t.template}-${t.language}`, t] as c
 });
 
 describe('every HTML part', () => {
+  it('is checked here for every template in each of the six languages', () => {
+    const languages = new Set(EMAIL_TEMPLATES.map((t) => t.language));
+    expect([...languages]).toEqual([...LANGUAGES]);
+    for (const template of new Set(EMAIL_TEMPLATES.map((t) => t.template)))
+      expect(EMAIL_TEMPLATES.filter((t) => t.template === template)).toHaveLength(LANGUAGES.length);
+  });
+
   it('reads only the escaped copies of the values', () => {
     for (const t of EMAIL_TEMPLATES) {
       let depth = 0;

@@ -126,12 +126,12 @@ describe('Tier', () => {
 });
 
 describe('Language', () => {
-  it.each(['en', 'fr', 'ru'])('accepts %s', (language) => {
+  it.each(['en', 'fr', 'de', 'it', 'es', 'ru'])('accepts %s', (language) => {
     expect(Language.parse(language)).toBe(language);
   });
-  it.each(['EN', 'de', 'fr-FR', 'english', '', undefined])('refuses %j', (language) => {
+  it.each(['EN', 'pt', 'fr-FR', 'english', '', undefined])('refuses %j', (language) => {
     expect(accepts(Language, language)).toBe(false);
-    expect(messageOf(Language, language)).toBe('language is one of en, fr, ru');
+    expect(messageOf(Language, language)).toBe('language is one of en, fr, de, it, es, ru');
   });
 });
 

@@ -202,6 +202,31 @@ describe('names of schedules, executions and notices', () => {
     expect(new Set(['Backup Exec', 'Backup-Exec', 'backup exec'].map(slug)).size).toBe(3);
   });
 
+  it('says each milestone as reached once its date has come, and to come before, in the reader’s words', () => {
+    const recipient = { to: 'anna@acme.example', name: 'Anna', language: 'de' as const };
+    const milestones = (day: string) =>
+      (
+        lifecycleNotice(stored(), 'SCHEDULED', recipient, `${day}T08:00:00Z`).data.milestones as Array<{
+          sentence: string;
+        }>
+      ).map((m) => m.sentence);
+    expect(milestones('2026-11-26')).toEqual([
+      'Backup Exec 12 erreicht am 1. März 2027 die Phase „Vertriebsende“',
+      'Backup Exec 12 erreicht am 1. März 2028 die Phase „Eingeschränkter Support“',
+      'Backup Exec 12 erreicht am 1. März 2029 die Phase „Supportende“',
+    ]);
+    // A schedule set late, or the milestone's own notice: its day has come.
+    expect(milestones('2028-03-01').slice(0, 2)).toEqual([
+      'Backup Exec 12 hat am 1. März 2027 die Phase „Vertriebsende“ erreicht',
+      'Backup Exec 12 hat am 1. März 2028 die Phase „Eingeschränkter Support“ erreicht',
+    ]);
+    const en = lifecycleNotice(stored(), 'EOL', { ...recipient, language: 'en' }, '2027-03-01T08:00:00Z');
+    expect((en.data.milestones as Array<{ sentence: string }>)[0]!.sentence).toBe(
+      'Backup Exec 12 has reached end of life on 1 March 2027',
+    );
+    expect(en.data.licensingPortalUrl).toMatch(/^https:/);
+  });
+
   it('a notice per contact, major and milestone; a schedule notice per revision', () => {
     const recipient = { to: 'Marie <marie@acme.example>', name: 'Marie', language: 'fr' as const };
     const at = '2026-11-26T00:00:00Z';

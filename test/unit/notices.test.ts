@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AddContactRequest,
+  type ContactsContext,
+  decideAddContact,
+  decideReplaceContact,
+  ReplaceContactRequest,
+} from '../../functions/core/contacts.ts';
+import {
   contactIdIssuedNotice,
   REDELIVERY_RESTART_HOURS,
   redeliveryName,
   redeliveryStep,
 } from '../../functions/core/notices.ts';
 import { type Contact, decideRegistration } from '../../functions/core/registration.ts';
+import { DEFAULT_LINKS } from '../../functions/core/wording.ts';
 import { contractExample, parsedRequest } from './fixtures.ts';
 
 describe('the Contact ID email', () => {
@@ -50,6 +58,122 @@ describe('the Contact ID email', () => {
       data: { contactId: '1111111116', contactName: 'Pierre Curie' },
     });
     expect(serialsOf(notice.data)).toEqual(['M1234567891']);
+  });
+});
+
+describe('the words and dates of the Contact ID email', () => {
+  const at = '2026-11-25T10:00:00.000Z';
+  const decide = (country?: string) => {
+    const body = contractExample();
+    body.primaryContact.language = 'de';
+    if (country) body.country = country;
+    const decision = decideRegistration(
+      parsedRequest(body),
+      { certificate: null, serials: [], primaryContactOf: {} },
+      { now: new Date(at), requestId: 'r', candidateContactId: '1234567897' },
+    );
+    if (decision.kind !== 'CREATE') throw new Error('expected a creation');
+    return decision;
+  };
+
+  it('carries the offering name and the term as the reader writes them, beside the codes and ISO dates', () => {
+    const { contact, certificate } = decide();
+    expect(contactIdIssuedNotice(contact, certificate, at).data).toMatchObject({
+      tier: 'ESSENTIAL',
+      termStart: '2026-01-01',
+      offering: 'Essenzieller Support',
+      termStartOn: '1. Januar 2026',
+      termEndOn: '31. Dezember 2026',
+    });
+  });
+
+  it('gives the support phone and portal of the certificate’s country, or the default one', () => {
+    const links = {
+      ...DEFAULT_LINKS,
+      supportContacts: {
+        default: { phone: '+1 800 555 0199', portalUrl: 'https://support.acme.example' },
+        IT: { phone: '+39 02 1234 5678', portalUrl: 'https://support.acme.example/it' },
+      },
+    };
+    const italian = decide('IT');
+    expect(
+      contactIdIssuedNotice(italian.contact, italian.certificate, at, undefined, links).data,
+    ).toMatchObject({
+      supportPhone: '+39 02 1234 5678',
+      supportPortalUrl: 'https://support.acme.example/it',
+    });
+    const other = decide('BE');
+    expect(contactIdIssuedNotice(other.contact, other.certificate, at, undefined, links).data).toMatchObject({
+      supportPhone: '+1 800 555 0199',
+      supportPortalUrl: 'https://support.acme.example',
+    });
+  });
+
+  it('writes to a contact added or replaced without a language in the primary contact’s language', () => {
+    const { certificate, newSerials } = decide();
+    const context: ContactsContext = {
+      certificate,
+      roster: { certificateNumber: certificate.certificateNumber, entries: certificate.roster, version: 1 },
+      serials: newSerials,
+    };
+    const person = {
+      name: 'Pierre',
+      email: 'pierre@acme.example',
+      phone: '+49 30 1234',
+      address: 'A',
+      company: 'C',
+    };
+    const product = certificate.products[0]!;
+    const added = decideAddContact(
+      AddContactRequest.parse({
+        salesOrderNumber: certificate.salesOrderNumber,
+        products: [{ serialNumber: product.serialNumber, supportIdentifier: product.supportIdentifier }],
+        contact: person,
+      }),
+      context,
+      { now: new Date(at), candidateContactId: '1111111116' },
+    );
+    if (added.kind !== 'ADDED') throw new Error('expected ADDED');
+    expect(added.contact.language).toBe('de');
+    expect(
+      decideAddContact(
+        AddContactRequest.parse({
+          salesOrderNumber: certificate.salesOrderNumber,
+          products: [{ serialNumber: product.serialNumber, supportIdentifier: product.supportIdentifier }],
+          contact: { ...person, language: 'es' },
+        }),
+        context,
+        { now: new Date(at), candidateContactId: '1111111116' },
+      ),
+    ).toMatchObject({ contact: { language: 'es' } });
+    const primary = decide().contact;
+    const replaced = decideReplaceContact(
+      ReplaceContactRequest.parse({
+        products: [{ serialNumber: product.serialNumber }],
+        contact: { ...person, email: 'anna@acme.example' },
+      }),
+      context,
+      primary,
+      { now: new Date(at), candidateContactId: '2222222224' },
+    );
+    expect(replaced).toMatchObject({ kind: 'REPLACED', contact: { language: 'de' } });
+  });
+
+  it('refuses a language it holds no emails in, naming the six', () => {
+    const refused = AddContactRequest.safeParse({
+      salesOrderNumber: '12345678',
+      products: [{ serialNumber: 'M1234567890', supportIdentifier: '1234-5678-1234' }],
+      contact: {
+        name: 'P',
+        email: 'p@x.example',
+        phone: '+1 555 0100',
+        address: 'A',
+        company: 'C',
+        language: 'pt',
+      },
+    });
+    expect(refused.success).toBe(false);
+    expect(refused.error!.issues[0]!.message).toBe('language is one of en, fr, de, it, es, ru');
   });
 });
 

@@ -53,7 +53,7 @@ describe('RegistrationRequest', () => {
     ['primaryContact.email', '"Marie" <marie@acme.example>', 'primaryContact.email'],
     ['primaryContact.email', 'marie@acme.example, eve@evil.example', 'primaryContact.email'],
     ['primaryContact.phone', 'none', 'primaryContact.phone'],
-    ['primaryContact.language', 'de', 'primaryContact.language'],
+    ['primaryContact.language', 'pt', 'primaryContact.language'],
     ['products.0.serialNumber', 'M123', 'products.0.serialNumber'],
     ['products.0.supportIdentifier', '1234-5678', 'products.0.supportIdentifier'],
     ['products.0.product', '', 'products.0.product'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, dayOf, daysBetween } from '../../functions/core/calendar.ts';
+import type { Language } from '../../functions/core/identifiers.ts';
 import {
   DEFAULT_REMINDER_OFFSETS,
   nextReminder,
@@ -8,6 +9,7 @@ import {
   reminderDigestId,
   reminderLine,
   reminderSchedule,
+  reminderUnsubscribeUrl,
   reminderWhen,
 } from '../../functions/core/reminders.ts';
 
@@ -106,14 +108,31 @@ describe('the daily run’s rules', () => {
     expect(id.length).toBeLessThanOrEqual(80); // it names the delivery execution
   });
 
-  it.each<[number, 'en' | 'fr' | 'ru', string]>([
-    [30, 'en', 'ends in 30 days, on 2026-12-31'],
-    [0, 'en', 'ends today, 2026-12-31'],
-    [-30, 'en', 'ended 30 days ago, on 2026-12-31'],
-    [7, 'fr', 'se termine dans 7 jours, le 2026-12-31'],
-    [0, 'ru', 'заканчивается сегодня, 2026-12-31'],
-  ])('says when (offset %i, %s)', (offset, language, phrase) => {
-    expect(reminderWhen(offset, '2026-12-31', language)).toContain(phrase);
+  it.each<[number, Language, string]>([
+    [30, 'en', 'ends in 30 days, on 31 December 2026'],
+    [1, 'en', 'ends in 1 day, on 31 December 2026'],
+    [0, 'en', 'ends today, 31 December 2026'],
+    [-30, 'en', 'ended 30 days ago, on 31 December 2026'],
+    [7, 'fr', 'se termine dans 7 jours, le 31 décembre 2026'],
+    [30, 'de', 'endet in 30 Tagen, am 31. Dezember 2026'],
+    [30, 'it', 'scade tra 30 giorni, il 31 dicembre 2026'],
+    [30, 'es', 'vence en 30 días, el 31 de diciembre de 2026'],
+    [0, 'ru', 'заканчивается сегодня, 31 декабря 2026'],
+    [7, 'ru', 'заканчивается через 7 дней'],
+    [2, 'ru', 'заканчивается через 2 дня'],
+  ])('says when in the reader’s words and dates (offset %i, %s)', (offset, language, phrase) => {
+    const when = reminderWhen(offset, '2026-12-31', language);
+    expect(when).toContain(phrase);
+    expect(when).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+  });
+
+  it('gives the digest a place to stop reminders, from the configured links', () => {
+    expect(reminderUnsubscribeUrl('https://licensing.acme.example/renew')).toBe(
+      'https://licensing.acme.example/customer/unsubscribe',
+    );
+    expect(reminderUnsubscribeUrl('', 'https://portal.acme.example/')).toBe(
+      'https://portal.acme.example/customer/unsubscribe',
+    );
   });
 });
 

@@ -1,0 +1,82 @@
+/**
+ * Addresses SES told us not to write to again (a hard bounce, a complaint): one item per
+ * address, keyed by a hash of it (case-insensitive, as everywhere), so a replaced contact
+ * or a corrected address is another key and starts clean. The first feedback marks it;
+ * a repeated or later event changes nothing.
+ */
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { AddressMark } from '../core/delivery-events.ts';
+import { addressHash } from '../core/notices.ts';
+import { addressKey } from '../core/recipients.ts';
+import { batchGetAll } from './batch-get.ts';
+import { written } from './items.ts';
+
+/** The key of an address's delivery state (beside keys.* of table-design.ts, in its conventions). */
+export const addressKeys = {
+  address: (address: string) => ({ PK: `ADDRESS#${addressHash(address, 32)}`, SK: 'ADDRESS' }),
+} as const;
+
+/** What a read gives back: the mark without the address, which the item does not hold. */
+export type StoredMark = Omit<AddressMark, 'address'> & { recordedAt: string };
+
+const markOf = (item: Record<string, unknown>): StoredMark => ({
+  state: item.state as StoredMark['state'],
+  since: String(item.since),
+  feedbackId: String(item.feedbackId),
+  messageId: String(item.messageId),
+  recordedAt: String(item.recordedAt),
+  ...(typeof item.subType === 'string' ? { subType: item.subType } : {}),
+});
+
+export class AddressStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Marks the address, once: false when it was already marked (the same event delivered
+   * again, or a later bounce or complaint), which keeps the first reason and its date.
+   * The address itself is not stored: its contacts hold it, and the key is its hash.
+   */
+  async mark(mark: AddressMark, at: string): Promise<boolean> {
+    const { address: _address, ...recorded } = mark;
+    return written(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...addressKeys.address(mark.address), type: 'Address', ...recorded, recordedAt: at },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+  }
+
+  /**
+   * The mark on an address, or null. Eventually consistent (half a read unit): a bounce
+   * recorded in the same second as a send races it on AWS anyway.
+   */
+  async get(address: string): Promise<StoredMark | null> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: addressKeys.address(address),
+      }),
+    );
+    return out.Item ? markOf(out.Item) : null;
+  }
+
+  /** The marks on these addresses, by addressKey (lower-cased address); unmarked ones are absent. */
+  async marksOf(addresses: readonly string[]): Promise<Map<string, StoredMark>> {
+    const byHashKey = new Map<string, string>();
+    for (const address of addresses) byHashKey.set(addressKeys.address(address).PK, addressKey(address));
+    if (byHashKey.size === 0) return new Map();
+    // Whole items: they are small (and `state`, `subType` are reserved words a projection would have to name).
+    const items = await batchGetAll(
+      this.db,
+      this.tableName,
+      [...byHashKey.keys()].map((PK) => ({ PK, SK: 'ADDRESS' })),
+    );
+    return new Map(items.map((item) => [byHashKey.get(String(item.PK))!, markOf(item)]));
+  }
+}
