@@ -4,7 +4,7 @@
  * service, where they sign in with the serial number. One per contact and release.
  */
 import type { Language } from '../../functions/core/identifiers.ts';
-import { button, type EmailSource, link, page, paragraph } from './mjml/layout.ts';
+import { button, type EmailSource, link, note, page, paragraph } from './mjml/layout.ts';
 
 interface Words {
   subject: string;
@@ -128,9 +128,9 @@ ${w.footer}`,
         paragraph(w.intro),
         `<mj-table>{{#each serials}}<tr><td style="padding:3px 12px 3px 0">${w.serial} <b>{{serialNumber}}</b></td><td style="padding:3px 0">${w.from} {{version}}</td></tr>{{/each}}</mj-table>`,
         button('downloadsUrl', w.downloads),
-        paragraph(`(${w.downloadsWhy})`),
+        note(w.downloadsWhy),
         link('licensingPortalUrl', w.portal),
-        paragraph(`(${w.portalWhy})`),
+        note(w.portalWhy),
       ],
       footer: [w.footer],
     }),

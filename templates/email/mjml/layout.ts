@@ -15,6 +15,10 @@ export interface EmailSource {
 
 export const paragraph = (html: string) => `<mj-text>${html}</mj-text>`;
 
+/** What a call to action is for, under it: smaller and muted, a sentence of its own. */
+export const note = (html: string) =>
+  `<mj-text font-size="13px" color="#555555" padding-top="0">${html.charAt(0).toUpperCase()}${html.slice(1)}.</mj-text>`;
+
 /** A call to action: its visible text is a whole phrase, its URL a placeholder from the notice's data. */
 export const button = (url: string, phrase: string) =>
   `<mj-button href="{{${url}}}" align="left">${phrase}</mj-button>`;
