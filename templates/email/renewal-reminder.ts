@@ -107,7 +107,8 @@ ${w.unsubscribe}: {{unsubscribeUrl}}`,
       body: [
         paragraph(w.greeting),
         paragraph(w.intro),
-        `<mj-table>{{#each certificates}}<tr><td style="padding:6px 12px 6px 0;vertical-align:top;white-space:nowrap"><b>${w.certificate} {{certificateNumber}}</b></td><td style="padding:6px 0">{{products}}<br />{{when}}</td></tr>{{/each}}</mj-table>`,
+        // One block per certificate, stacked: it reads the same on a phone as on a desktop.
+        `<mj-table>{{#each certificates}}<tr><td style="padding:8px 0;border-top:1px solid #e3e6ea"><b>${w.certificate} {{certificateNumber}}</b><br />{{products}}<br /><span style="color:#555555">{{when}}</span></td></tr>{{/each}}</mj-table>`,
         button('renewUrl', w.renew),
         paragraph(w.reseller),
       ],
