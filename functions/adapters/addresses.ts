@@ -3,18 +3,30 @@
  * address, keyed by a hash of it (case-insensitive, as everywhere), so a replaced contact
  * or a corrected address is another key and starts clean. The first feedback marks it;
  * a repeated or later event changes nothing.
+ *
+ * The same hash also goes into `suppressedAddresses` (a string set) on each certificate
+ * holding a roster where the address is a contact, the way an opt-out does (adapters/opt-outs.ts):
+ * the reminder claim reads that set with the roster it reads anyway, so leaving a suppressed
+ * address out of renewal reminders costs no read.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AddressMark } from '../core/delivery-events.ts';
-import { addressHash } from '../core/notices.ts';
-import { addressKey } from '../core/recipients.ts';
+import { addressKey, suppressionKey } from '../core/recipients.ts';
 import { batchGetAll } from './batch-get.ts';
 import { written } from './items.ts';
+import { addToRosterSet, rosterHoldersOf, rosterSetOf } from './opt-outs.ts';
 
 /** The key of an address's delivery state (beside keys.* of table-design.ts, in its conventions). */
 export const addressKeys = {
-  address: (address: string) => ({ PK: `ADDRESS#${addressHash(address, 32)}`, SK: 'ADDRESS' }),
+  address: (address: string) => ({ PK: `ADDRESS#${suppressionKey(address)}`, SK: 'ADDRESS' }),
 } as const;
+
+/** The certificate attribute the reminder claim reads: suppression keys of its roster's addresses. */
+export const SUPPRESSED_ADDRESSES_ATTRIBUTE = 'suppressedAddresses';
+
+/** The suppression keys a certificate item carries. */
+export const suppressedAddressesOf = (item: object | null | undefined): ReadonlySet<string> =>
+  rosterSetOf(item, SUPPRESSED_ADDRESSES_ATTRIBUTE);
 
 /** What a read gives back: the mark without the address, which the item does not hold. */
 export type StoredMark = Omit<AddressMark, 'address'> & { recordedAt: string };
@@ -50,6 +62,19 @@ export class AddressStore {
         }),
       ),
     );
+  }
+
+  /**
+   * Puts the address's suppression key on every roster holder where it is a contact, where
+   * not there yet: the roster holders this call changed (none for a repeat or a retry).
+   */
+  async suppressOnRosters(address: string): Promise<string[]> {
+    const key = suppressionKey(address);
+    const changed: string[] = [];
+    for (const holder of await rosterHoldersOf(this.db, this.tableName, address))
+      if (await addToRosterSet(this.db, this.tableName, holder, SUPPRESSED_ADDRESSES_ATTRIBUTE, key))
+        changed.push(holder);
+    return changed;
   }
 
   /**

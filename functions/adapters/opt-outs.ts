@@ -15,7 +15,7 @@ import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from
 import { optOutKey } from '../core/recipients.ts';
 import type { Contact, RegisteredCertificate } from '../core/registration.ts';
 import { batchGetAll } from './batch-get.ts';
-import { cancellationCodes, getRecord, queryPages, strip } from './items.ts';
+import { cancellationCodes, getRecord, queryPages, strip, type TransactItem, written } from './items.ts';
 import { auditPut } from './registrations.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
 
@@ -25,16 +25,82 @@ export const REMINDERS_OPT_OUT_ATTRIBUTE = 'remindersOptOut';
 /** The opt-out item of an address. */
 export const optOutItemKey = (address: string) => ({ PK: `OPTOUT#${optOutKey(address)}`, SK: 'REMINDERS' });
 
-/** The opt-out keys a certificate item carries (a set as stored, a list once copied). */
-export function remindersOptOutOf(item: object | null | undefined): ReadonlySet<string> {
-  const value = (item as Record<string, unknown> | null | undefined)?.[REMINDERS_OPT_OUT_ATTRIBUTE];
+/** The keys a certificate item carries in a string-set attribute (a set as stored, a list once copied). */
+export function rosterSetOf(item: object | null | undefined, attribute: string): ReadonlySet<string> {
+  const value = (item as Record<string, unknown> | null | undefined)?.[attribute];
   if (value instanceof Set) return value as Set<string>;
   if (Array.isArray(value)) return new Set(value.map(String));
   return new Set();
 }
 
+/** The opt-out keys a certificate item carries. */
+export const remindersOptOutOf = (item: object | null | undefined): ReadonlySet<string> =>
+  rosterSetOf(item, REMINDERS_OPT_OUT_ATTRIBUTE);
+
 /** Contacts of one address we look at, at most: far more than anyone holds. */
 const MAX_CONTACTS = 1000;
+
+/**
+ * The certificates holding a roster where `address` (any case) is a contact, by the Lookup
+ * index: what an opt-out and a suppressed address (adapters/addresses.ts) are written onto.
+ */
+export async function rosterHoldersOf(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  address: string,
+): Promise<string[]> {
+  const { lookup } = TABLE_DESIGN.indexes;
+  const contactKeys: Array<{ PK: string; SK: string }> = [];
+  for await (const page of queryPages(db, {
+    TableName: tableName,
+    IndexName: lookup.indexName,
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': lookup.partitionKey },
+    ExpressionAttributeValues: { ':pk': keys.emailLookup(address, '').GSI4PK },
+  })) {
+    contactKeys.push(...page.map((i) => ({ PK: String(i.PK), SK: String(i.SK) })));
+    if (contactKeys.length >= MAX_CONTACTS) break;
+  }
+  if (contactKeys.length === 0) return [];
+  const contacts = (await batchGetAll(db, tableName, contactKeys)).map((i) => strip<Contact>(i));
+  const named = [...new Set(contacts.map((c) => c.certificateNumber))].sort();
+  const certificates = (await batchGetAll(db, tableName, named.map(keys.certificate))).map((i) =>
+    strip<RegisteredCertificate>(i),
+  );
+  return [...new Set(certificates.map((c) => c.contactsCertificate ?? c.certificateNumber))].sort();
+}
+
+/**
+ * Adds `key` to the string set `attribute` of a roster holder, with `also` (an audit put) in
+ * the same transaction: true when this call added it; false when it was there already (a
+ * repeat or a retry) or the certificate is gone. Its own attribute: roster changes keep it.
+ */
+export async function addToRosterSet(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  certificateNumber: string,
+  attribute: string,
+  key: string,
+  also: TransactItem[] = [],
+): Promise<boolean> {
+  const update = {
+    TableName: tableName,
+    Key: keys.certificate(certificateNumber),
+    UpdateExpression: 'ADD #set :key',
+    ConditionExpression: 'attribute_exists(PK) AND NOT contains(#set, :one)',
+    ExpressionAttributeNames: { '#set': attribute },
+    ExpressionAttributeValues: { ':key': new Set([key]), ':one': key },
+  };
+  if (also.length === 0) return written(db.send(new UpdateCommand(update)));
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...also] }));
+    return true;
+  } catch (error) {
+    const reasons = cancellationCodes(error);
+    if (reasons?.[0] === 'ConditionalCheckFailed') return false;
+    throw error;
+  }
+}
 
 export interface OptOutEvent {
   action: 'REMINDERS_OPTED_OUT';
@@ -68,25 +134,7 @@ export class OptOutStore {
 
   /** The certificates holding a roster where `address` (any case) is a contact, by the Lookup index. */
   async holdersOf(address: string): Promise<string[]> {
-    const { lookup } = TABLE_DESIGN.indexes;
-    const contactKeys: Array<{ PK: string; SK: string }> = [];
-    for await (const page of queryPages(this.db, {
-      TableName: this.tableName,
-      IndexName: lookup.indexName,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': lookup.partitionKey },
-      ExpressionAttributeValues: { ':pk': keys.emailLookup(address, '').GSI4PK },
-    })) {
-      contactKeys.push(...page.map((i) => ({ PK: String(i.PK), SK: String(i.SK) })));
-      if (contactKeys.length >= MAX_CONTACTS) break;
-    }
-    if (contactKeys.length === 0) return [];
-    const contacts = (await batchGetAll(this.db, this.tableName, contactKeys)).map((i) => strip<Contact>(i));
-    const named = [...new Set(contacts.map((c) => c.certificateNumber))].sort();
-    const certificates = (await batchGetAll(this.db, this.tableName, named.map(keys.certificate))).map((i) =>
-      strip<RegisteredCertificate>(i),
-    );
-    return [...new Set(certificates.map((c) => c.contactsCertificate ?? c.certificateNumber))].sort();
+    return rosterHoldersOf(this.db, this.tableName, address);
   }
 
   /**
@@ -128,30 +176,9 @@ export class OptOutStore {
       email: address,
       optOutKey: key,
     };
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.certificate(certificateNumber),
-                UpdateExpression: 'ADD #optOut :key',
-                ConditionExpression: 'attribute_exists(PK) AND NOT contains(#optOut, :one)',
-                ExpressionAttributeNames: { '#optOut': REMINDERS_OPT_OUT_ATTRIBUTE },
-                ExpressionAttributeValues: { ':key': new Set([key]), ':one': key },
-              },
-            },
-            // One event per certificate and address: a retry with the same request id puts nothing new.
-            auditPut(this.tableName, certificateNumber, event),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      const reasons = cancellationCodes(error);
-      if (reasons?.[0] === 'ConditionalCheckFailed') return false;
-      throw error;
-    }
+    // One event per certificate and address: a retry with the same request id puts nothing new.
+    return addToRosterSet(this.db, this.tableName, certificateNumber, REMINDERS_OPT_OUT_ATTRIBUTE, key, [
+      auditPut(this.tableName, certificateNumber, event),
+    ]);
   }
 }

@@ -13,7 +13,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type ContactOnRecord, optOutKey } from '../core/recipients.ts';
+import { type ContactOnRecord, optOutKey, suppressionKey } from '../core/recipients.ts';
 import type { RegisteredCertificate, Roster } from '../core/registration.ts';
 import {
   DIGEST_PAGE_BYTES,
@@ -22,6 +22,7 @@ import {
   type ReminderDigestLine,
 } from '../core/reminders.ts';
 import { backoff } from '../shared/backoff.ts';
+import { suppressedAddressesOf } from './addresses.ts';
 import type { ReadCost } from './batch-get.ts';
 import { dueInShard } from './due-index.ts';
 import { cancellationCodes, type TransactItem, written } from './items.ts';
@@ -36,10 +37,12 @@ const MAX_PAGES = 1000;
 
 export type { ReadCost };
 
-/** A roster as a run reads it once per holder, with the opt-outs of renewal reminders beside it. */
+/** A roster as a run reads it once per holder, with its opt-outs and suppressed addresses beside it. */
 export interface RosterOnRecord {
   roster: Roster;
   optedOut: ReadonlySet<string>;
+  /** Suppression keys of addresses SES reported hard-bounced or complaining (adapters/addresses.ts). */
+  suppressed: ReadonlySet<string>;
 }
 
 /** One recipient's line for a certificate, on a page of that recipient's digest. */
@@ -80,7 +83,8 @@ export class ReminderStore {
    * The contacts of the certificate holding a certificate's roster (itself, or the original
    * of a renewal), as the roster knows them; entries of rosters written before they carried
    * names and languages are completed from the contact records. `rosters` keeps a run's reads.
-   * Each contact says whether its address opted out of renewal reminders (on the same item).
+   * Each contact says whether its address opted out of renewal reminders, or was suppressed
+   * by SES feedback (both on the same item).
    */
   async contactsOf(
     certificate: RegisteredCertificate,
@@ -90,15 +94,23 @@ export class ReminderStore {
     const holder = certificate.contactsCertificate;
     let held: RosterOnRecord | undefined =
       holder === certificate.certificateNumber && certificate.roster
-        ? { roster: certificate.roster, optedOut: remindersOptOutOf(certificate) }
+        ? {
+            roster: certificate.roster,
+            optedOut: remindersOptOutOf(certificate),
+            suppressed: suppressedAddressesOf(certificate),
+          }
         : rosters.get(holder);
     if (!held) {
       const read = await this.registrations.getCertificate(holder);
-      held = { roster: read?.roster ?? {}, optedOut: remindersOptOutOf(read) };
+      held = {
+        roster: read?.roster ?? {},
+        optedOut: remindersOptOutOf(read),
+        suppressed: suppressedAddressesOf(read),
+      };
       cost.itemsRead++;
       rosters.set(holder, held);
     }
-    const { roster, optedOut } = held;
+    const { roster, optedOut, suppressed } = held;
     const entries = Object.entries(roster);
     const missing = entries.filter(([, e]) => !e.to || !e.name || !e.language).map(([id]) => id);
     const records = new Map(
@@ -112,6 +124,7 @@ export class ReminderStore {
         name: e.name ?? records.get(id)?.name,
         language: e.language ?? records.get(id)?.language,
         ...(to && optedOut.has(optOutKey(to)) ? { remindersOptedOut: true } : {}),
+        ...(to && suppressed.has(suppressionKey(to)) ? { suppressed: true } : {}),
       };
     });
   }
@@ -176,7 +189,7 @@ export class ReminderStore {
     next: DueReminder | null,
     digests: DigestEntry[],
     at: string,
-    /** What the ledger records when no one gets a line: nobody reachable, or every contact opted out. */
+    /** What the ledger records when no one gets a line: nobody reachable (or every address suppressed), or every contact opted out. */
     nobody: 'UNREACHABLE' | 'OPTED_OUT' = 'UNREACHABLE',
   ): Promise<ClaimOutcome> {
     const ledgerKey = keys.reminder(certificate.certificateNumber, certificate.term.end, due.offset);

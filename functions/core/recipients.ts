@@ -24,6 +24,8 @@ export interface ContactOnRecord {
   language?: Language | undefined;
   /** The address opted out of renewal reminders (core/unsubscribe.ts): other notices still reach it. */
   remindersOptedOut?: boolean | undefined;
+  /** SES reported the address hard-bounced or complaining (core/delivery-events.ts): no reminder is attempted. */
+  suppressed?: boolean | undefined;
 }
 
 /** The key an address is told once by: its case does not make another person. */
@@ -40,14 +42,24 @@ export const optOutKey = (address: string): string =>
     .slice(0, 32);
 
 /**
- * Who may receive renewal reminders: every contact whose address has not opted out of them.
- * An opt-out is the address's: every contact with it (in any case) is left out, so the
- * person is not reached through a second contact either. Other notices use recipientsOf alone.
+ * The key a suppressed address (hard bounce, complaint) is stored by on rosters: the hash its
+ * `ADDRESS#` mark is keyed by (adapters/addresses.ts), so the roster never spells it out.
+ */
+export const suppressionKey = (address: string): string =>
+  createHash('sha256').update(addressKey(address)).digest('hex').slice(0, 32);
+
+/**
+ * Who may receive renewal reminders: every contact whose address has neither opted out of
+ * them nor been suppressed by SES feedback. Both are the address's: every contact with it (in
+ * any case) is left out, so the person is not reached through a second contact either. Other
+ * notices use recipientsOf alone (SendNotice checks their address's mark as it sends).
  */
 export function remindable<C extends ContactOnRecord>(contacts: Iterable<C>): C[] {
   const all = [...contacts];
-  const optedOut = new Set(all.filter((c) => c.remindersOptedOut && c.to).map((c) => addressKey(c.to!)));
-  return all.filter((c) => !c.to || !optedOut.has(addressKey(c.to)));
+  const left = new Set(
+    all.filter((c) => (c.remindersOptedOut || c.suppressed) && c.to).map((c) => addressKey(c.to!)),
+  );
+  return all.filter((c) => !c.to || !left.has(addressKey(c.to)));
 }
 
 /** Each reachable address among the contacts once, in the order first met; English when no language is known. */

@@ -1,8 +1,11 @@
 /**
  * RecordDeliveryEvent: an EventBridge rule invokes it with each bounce and complaint the
  * SES configuration set publishes (locally, the mailbox simulator's, see local/ses-events.ts).
- * Parse and decide (core/delivery-events.ts) → mark each hard-bounced or complaining
- * address, once. A repeated event changes nothing; a transient bounce marks nothing. An
+ * Parse and decide (core/delivery-events.ts) → for each hard-bounced or complaining address,
+ * put its suppression key on every roster where it is a contact (renewal reminders then
+ * leave it out at no extra read), then mark the address, once. The rosters come first, so an
+ * event retried after a failure half-way finishes them; a repeated or later event adds only
+ * what is missing (a roster that gained the address since). A transient bounce marks nothing. An
  * event it cannot read, or a write that fails, is thrown: EventBridge retries it, then
  * parks it in the rule's dead-letter queue, whose alarm tells operators.
  */
@@ -21,7 +24,10 @@ export interface RecordDeliveryEventResult {
   ignored?: string;
 }
 
-export function makeRecordDeliveryEvent(addresses: AddressStore, clock: () => Date = now) {
+export function makeRecordDeliveryEvent(
+  addresses: Pick<AddressStore, 'mark' | 'suppressOnRosters'>,
+  clock: () => Date = now,
+) {
   return async (event: unknown): Promise<RecordDeliveryEventResult> => {
     const { marks, ignored } = marksOf(event);
     if (ignored) {
@@ -29,13 +35,18 @@ export function makeRecordDeliveryEvent(addresses: AddressStore, clock: () => Da
       return { marked: 0, alreadyMarked: 0, ignored };
     }
     let marked = 0;
-    for (const mark of marks) if (await addresses.mark(mark, clock().toISOString())) marked++;
+    let rosters = 0;
+    for (const mark of marks) {
+      rosters += (await addresses.suppressOnRosters(mark.address)).length;
+      if (await addresses.mark(mark, clock().toISOString())) marked++;
+    }
     // Which message, never which address: logs carry no email addresses.
     logger.info('delivery event recorded', {
       state: marks[0]?.state,
       messageId: marks[0]?.messageId,
       marked,
       alreadyMarked: marks.length - marked,
+      rosters,
     });
     return { marked, alreadyMarked: marks.length - marked };
   };

@@ -4,7 +4,8 @@
  * (throttling, SES down) is thrown as NoticeDeliveryDeferred, which the state machine
  * retries with backoff for hours; a rejected address is recorded and not retried. An address
  * SES reported as hard-bounced or complaining (record-delivery-event) is not attempted: the
- * notice is recorded UNDELIVERABLE with that reason, for licensing ops to correct the address.
+ * notice is recorded UNDELIVERABLE with that reason, for licensing ops to correct the address
+ * (renewal reminders excepted: their claim already left such addresses out).
  */
 
 import { AddressStore } from '../adapters/addresses.ts';
@@ -59,7 +60,11 @@ export function makeSendNotice(
       return { status: 'ALREADY_SENT', ...(notice.messageId ? { messageId: notice.messageId } : {}) };
     }
     // Never write again to an address that bounced hard or complained: SES would count it against the account.
-    const suppressed = await addresses.get(notice.to);
+    // A renewal reminder digest is not checked here (half a read unit per reminder): its claim left out
+    // addresses suppressed on the roster (record-delivery-event puts them there). That leaves a window:
+    // a bounce recorded between the claim and this send gets one more attempt, which SES's
+    // account-level suppression list also stops on AWS. Every other notice is checked as it is sent.
+    const suppressed = notice.kind === 'RENEWAL_REMINDER' ? null : await addresses.get(notice.to);
     if (suppressed) {
       const failure = suppressionReason(suppressed);
       await notices.markUndeliverable(input.noticeKey, failure, clock().toISOString());

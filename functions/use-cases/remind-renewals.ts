@@ -5,8 +5,9 @@
  * 1. read the certificates due (the sparse index, page by page);
  * 2. for each: the contacts of the certificate holding its roster → who is reminded, on which
  *    digest (core/reminders) → claim its ledger entry, move it to its next reminder and add
- *    its line to each recipient's digest, in one transaction; one nobody can be told of is
- *    claimed UNREACHABLE, and not tried again. A line names only the serials no later
+ *    its line to each recipient's digest, in one transaction; one nobody can be told of (no
+ *    address, or every address suppressed by a bounce or complaint) is claimed UNREACHABLE,
+ *    and not tried again. A line names only the serials no later
  *    certificate renewed; a certificate with every serial renewed leaves the index unclaimed.
  *    The claim is conditioned on the renewed serials as read, so a renewal committed between
  *    the read and the claim fails it: the certificate is read again and decided again.
@@ -87,9 +88,15 @@ function digestEntries(
     optedOut,
     async of(certificate: RegisteredCertificate, due: DueReminder): Promise<DigestEntry[]> {
       const contacts = await store.contactsOf(certificate, rosters, cost);
-      // Addresses that opted out of renewal reminders get no line (core/recipients.ts).
+      // Addresses that opted out, or that SES suppressed, get no line (core/recipients.ts).
       const told = remindable(contacts);
-      if (recipientsOf(told).length === 0 && recipientsOf(contacts).length > 0)
+      // OPTED_OUT only when every contact who could be told asked; a suppressed one (not opted out) makes it UNREACHABLE.
+      const reachable = contacts.filter((c) => c.to && c.name);
+      if (
+        recipientsOf(told).length === 0 &&
+        reachable.length > 0 &&
+        reachable.every((c) => c.remindersOptedOut)
+      )
         optedOut.add(certificate.certificateNumber);
       return reminderDigestLines(certificate, due, told, day, renewUrl, now(), unsubscribe).map((line) => ({
         ...line,
@@ -154,7 +161,7 @@ export async function claimRenewalReminders(
             certificate: certificate.certificateNumber,
           });
         else
-          logger.warn('renewal reminder has no reachable contact', {
+          logger.warn('renewal reminder has no reachable contact (none on record, or bounced/complained)', {
             certificate: certificate.certificateNumber,
           });
         result.unreachable++;

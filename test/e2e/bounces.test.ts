@@ -193,29 +193,83 @@ describe('delivery states', () => {
 });
 
 describe('a renewal reminder to a marked address', () => {
-  it('is claimed and recorded UNDELIVERABLE with the reason, not attempted; others are reminded', async () => {
+  it('is left out at the claim: no digest for it, the other contact is reminded; a certificate with no one else is UNREACHABLE', async () => {
     const end = addDays(dayOf(stack.clock.now()), 95);
     const term = { start: addDays(end, -364), end };
-    const marked = simulator('complaint');
+    // A certificate whose primary contact bounces, with a second contact at a working address.
+    const bounced = simulator('bounce');
     const base = registration({ term });
-    const body = { ...base, primaryContact: { ...base.primaryContact, email: marked } };
-    const other = registration({ term });
-    for (const b of [body, other]) expect((await stack.post('/registrations', b)).status).toBe(201);
+    const shared = { ...base, primaryContact: { ...base.primaryContact, email: bounced } };
+    expect((await stack.post('/registrations', shared)).status).toBe(201);
     await settle();
+    const colleague = `colleague-${randomUUID().slice(0, 8)}@acme.example`;
+    const added = await stack.post(`/certificates/${shared.certificateNumber}/contacts`, {
+      salesOrderNumber: shared.salesOrderNumber,
+      products: shared.products.map((p) => ({
+        serialNumber: p.serialNumber,
+        supportIdentifier: p.supportIdentifier,
+      })),
+      contact: {
+        name: 'Pierre Curie',
+        email: colleague,
+        phone: '+33 6 11 11 11 11',
+        address: '1 rue X, Paris',
+        company: 'Acme SA',
+        language: 'en',
+      },
+    });
+    expect(added.status).toBe(201);
+    // A certificate whose only contact complained.
+    const complained = simulator('complaint');
+    const lone = registration({ term });
+    const alone = { ...lone, primaryContact: { ...lone.primaryContact, email: complained } };
+    expect((await stack.post('/registrations', alone)).status).toBe(201);
+    await settle();
+
+    // The bounce put the address's hash on the roster (not the address), and adding a contact kept it.
+    const rosterOf = async (n: string) =>
+      (await stack.items()).find((i) => i.PK?.S === `CERT#${n}` && i.SK?.S === 'CERTIFICATE');
+    const item = await rosterOf(shared.certificateNumber);
+    expect(item?.suppressedAddresses?.SS).toHaveLength(1);
+    expect(JSON.stringify(item?.suppressedAddresses)).not.toContain(bounced);
+    expect((await rosterOf(alone.certificateNumber))?.suppressedAddresses?.SS).toHaveLength(1);
 
     const day = addDays(end, -90);
     expect((await stack.post('/_local/clock', { now: `${day}T12:00:00Z` })).status).toBe(200);
     await settle();
 
-    // The other contact got the 90-day reminder; the marked address only ever got its Contact ID email.
-    expect(await stack.emails(other.primaryContact.email)).toHaveLength(2);
-    expect(await stack.emails(marked)).toHaveLength(1);
-    const digest = (await stack.items()).find(
-      (i) => String(i.PK?.S).startsWith('NOTICE#reminders-') && i.notice?.M?.to?.S === marked,
-    );
-    expect(digest?.notice?.M).toMatchObject({
-      status: { S: 'UNDELIVERABLE' },
-      failure: { S: expect.stringMatching(/^address suppressed: complaint \(abuse\) on /) },
+    // The colleague got the 90-day reminder; the marked addresses only ever got their Contact ID email.
+    expect((await stack.emails(colleague)).filter((e) => /Renewal reminder/.test(e.subject))).toHaveLength(1);
+    expect(await stack.emails(bounced)).toHaveLength(1);
+    expect(await stack.emails(complained)).toHaveLength(1);
+    const items = await stack.items();
+    // No digest for a marked address: nothing to record UNDELIVERABLE, nothing read at send.
+    const digests = items.filter((i) => String(i.PK?.S).startsWith('NOTICE#reminders-'));
+    expect(digests.filter((i) => [bounced, complained].includes(String(i.notice?.M?.to?.S)))).toEqual([]);
+    expect(digests.find((i) => i.notice?.M?.to?.S === colleague)?.notice?.M?.status?.S).toBe('SENT');
+    const ledger = (n: string) =>
+      items.find((i) => i.PK?.S === `CERT#${n}` && i.SK?.S === `REMINDER#${end}#90`)?.status?.S;
+    expect(ledger(shared.certificateNumber)).toBe('SENT');
+    // Claimed once, as no one could be told, and not tried again.
+    expect(ledger(alone.certificateNumber)).toBe('UNREACHABLE');
+  });
+
+  it('a later bounce of an address already on the roster changes nothing there', async () => {
+    const to = simulator('bounce');
+    const { body } = await registeredWith(to);
+    const roster = async () =>
+      (await stack.items()).find(
+        (i) => i.PK?.S === `CERT#${body.certificateNumber}` && i.SK?.S === 'CERTIFICATE',
+      );
+    const before = await roster();
+    expect(before?.suppressedAddresses?.SS).toHaveLength(1);
+    const again = simulatedDeliveryEvent('BOUNCE', {
+      to: to.toUpperCase(),
+      from: 'support-licensing@vendor.example',
+      messageId: 'another-message',
+      at: stack.clock.now(),
     });
+    expect(await recordDeliveryEvent(again)).toEqual({ marked: 0, alreadyMarked: 1 });
+    expect(await roster()).toEqual(before);
   });
 });

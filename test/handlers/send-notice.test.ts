@@ -357,6 +357,44 @@ describe('send-notice: an address SES reported as bounced or complaining', () =>
     expect(sesMock.calls()).toEqual([]);
   });
 
+  it('a renewal reminder digest is sent without reading the mark: its claim already left suppressed addresses out', async () => {
+    await addresses().mark(bounce, '2026-02-27T08:00:01.000Z');
+    const digestKey = keys.notice('reminders-2026-03-01-abc');
+    await table.put({
+      ...digestKey,
+      type: 'Notice',
+      notice: notice({
+        id: 'reminders-2026-03-01-abc',
+        kind: 'RENEWAL_REMINDER',
+        template: 'RenewalReminder',
+        data: { contactName: 'Marie Curie' },
+      }),
+    });
+    const read: string[] = [];
+    const counted = {
+      get: (address: string) => {
+        read.push(address);
+        return addresses().get(address);
+      },
+    };
+    const sendCounted = makeSendNotice(
+      new NoticeStore(documentClient, env.TABLE_NAME),
+      new Mailer(sesClient, { from: 'from@x.example', templatePrefix: 'p-' }),
+      counted,
+      () => AT,
+    );
+
+    await expect(sendCounted({ noticeKey: digestKey })).resolves.toEqual({
+      status: 'SENT',
+      messageId: 'ses-message-1',
+    });
+    expect(read).toEqual([]);
+    // Every other kind still reads the mark as it sends.
+    await expect(sendCounted({ noticeKey })).resolves.toEqual({ status: 'UNDELIVERABLE' });
+    expect(read).toEqual(['marie@acme.example']);
+    expect(emails()).toHaveLength(1);
+  });
+
   it('another address is sent to as before', async () => {
     await addresses().mark({ ...bounce, address: 'pierre@acme.example' }, '2026-02-27T08:00:01.000Z');
     await expect(send()({ noticeKey })).resolves.toEqual({ status: 'SENT', messageId: 'ses-message-1' });

@@ -17,7 +17,14 @@ import {
   staleLifecycleEvent,
 } from '../../functions/core/lifecycle.ts';
 import { lifecycleNotice, lifecycleNotices } from '../../functions/core/lifecycle-notices.ts';
-import { addressKey, contactsOfSerials, recipientsOf } from '../../functions/core/recipients.ts';
+import { addressHash } from '../../functions/core/notices.ts';
+import {
+  addressKey,
+  contactsOfSerials,
+  recipientsOf,
+  remindable,
+  suppressionKey,
+} from '../../functions/core/recipients.ts';
 import type { Roster } from '../../functions/core/registration.ts';
 import { reminderDigestId, reminderDigestLines } from '../../functions/core/reminders.ts';
 import {
@@ -71,6 +78,27 @@ describe('recipientsOf', () => {
 
   it('an address key is the lower-cased address', () => {
     expect(addressKey('Marie@Acme.Example')).toBe('marie@acme.example');
+  });
+});
+
+describe('remindable: suppressed addresses (hard bounce, complaint)', () => {
+  const contacts = [
+    { to: 'Marie@Acme.example', name: 'Marie Curie', language: 'fr' as const, suppressed: true },
+    { to: 'pierre@acme.example', name: 'Pierre Curie', language: 'en' as const },
+    // The same address on another contact, not flagged there: the suppression is the address's.
+    { to: 'marie@acme.example', name: 'M. Curie', language: 'en' as const },
+  ];
+
+  it('leaves out every contact of a suppressed address, and only them, from renewal reminders', () => {
+    expect(recipientsOf(remindable(contacts)).map((r) => r.to)).toEqual(['pierre@acme.example']);
+    // Other notices are decided at send time (SendNotice reads the mark).
+    expect(recipientsOf(contacts).map((r) => r.to)).toEqual(['Marie@Acme.example', 'pierre@acme.example']);
+  });
+
+  it('keys a suppression like the address mark: case-insensitive, a hash', () => {
+    expect(suppressionKey('Marie@Acme.example')).toBe(suppressionKey('marie@acme.example'));
+    expect(suppressionKey('marie@acme.example')).toBe(addressHash('marie@acme.example', 32));
+    expect(suppressionKey('marie@acme.example')).toMatch(/^[0-9a-f]{32}$/);
   });
 });
 
