@@ -123,6 +123,8 @@ export class ReminderStore {
         to,
         name: e.name ?? records.get(id)?.name,
         language: e.language ?? records.get(id)?.language,
+        role: e.role,
+        serialNumbers: e.serialNumbers,
         ...(to && optedOut.has(optOutKey(to)) ? { remindersOptedOut: true } : {}),
         ...(to && suppressed.has(suppressionKey(to)) ? { suppressed: true } : {}),
       };

@@ -26,6 +26,9 @@ export interface ContactOnRecord {
   remindersOptedOut?: boolean | undefined;
   /** SES reported the address hard-bounced or complaining (core/delivery-events.ts): no reminder is attempted. */
   suppressed?: boolean | undefined;
+  /** A designated contact's serials: what its reminders name (a primary contact hears of every serial). */
+  role?: 'PRIMARY' | 'DESIGNATED' | undefined;
+  serialNumbers?: readonly string[] | undefined;
 }
 
 /** The key an address is told once by: its case does not make another person. */
@@ -70,6 +73,23 @@ export function recipientsOf(contacts: Iterable<ContactOnRecord>): Recipient[] {
     found.set(addressKey(to), { to, name, language: language ?? 'en' });
   }
   return [...found.values()];
+}
+
+/**
+ * The serials an address hears of in a reminder: every one when it holds the primary seat or
+ * a seat that does not say (older records); else the union of its designated seats' serials.
+ */
+export function serialsHeardOf(contacts: Iterable<ContactOnRecord>): Map<string, Set<string> | 'ALL'> {
+  const heard = new Map<string, Set<string> | 'ALL'>();
+  for (const c of contacts) {
+    if (!c.to) continue;
+    const key = addressKey(c.to);
+    const known = heard.get(key);
+    if (known === 'ALL') continue;
+    if (c.role !== 'DESIGNATED' || !c.serialNumbers) heard.set(key, 'ALL');
+    else heard.set(key, new Set([...(known ?? []), ...c.serialNumbers]));
+  }
+  return heard;
 }
 
 /** The roster's contacts who may call about any of these serials. */

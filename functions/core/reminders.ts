@@ -7,7 +7,13 @@
 import { addDays } from './calendar.ts';
 import type { Language, Tier } from './identifiers.ts';
 import { addressHash, type Notice } from './notices.ts';
-import { addressKey, type ContactOnRecord, type Recipient, recipientsOf } from './recipients.ts';
+import {
+  addressKey,
+  type ContactOnRecord,
+  type Recipient,
+  recipientsOf,
+  serialsHeardOf,
+} from './recipients.ts';
 import { type UnsubscribeSigning, unsubscribeUrl } from './unsubscribe.ts';
 import { DEFAULT_LINKS, renewalWhen, unsubscribePage } from './wording.ts';
 
@@ -176,18 +182,31 @@ export function reminderDigestLines(
   at: Date,
   unsubscribe?: UnsubscribeSigning,
 ): ReminderDigestLine[] {
-  return recipientsOf(contacts).map((recipient) => ({
-    recipient: addressKey(recipient.to),
-    digestId: (page) => reminderDigestId(day, recipient.to, page),
-    notice: (page) =>
-      reminderDigestNotice(
-        reminderDigestId(day, recipient.to, page),
-        recipient,
-        day,
-        renewUrl,
-        at,
-        unsubscribe,
-      ),
-    line: reminderLine(certificate, due, certificate.term.end, recipient.language),
-  }));
+  const all = [...contacts];
+  const heard = serialsHeardOf(all);
+  // A designated contact hears only of its own serials; one whose serials are all renewed, of none.
+  return recipientsOf(all).flatMap((recipient) => {
+    const serials = heard.get(addressKey(recipient.to));
+    const own =
+      serials instanceof Set
+        ? { ...certificate, products: certificate.products.filter((p) => serials.has(p.serialNumber)) }
+        : certificate;
+    if (unrenewedProducts(own).length === 0) return [];
+    return [
+      {
+        recipient: addressKey(recipient.to),
+        digestId: (page) => reminderDigestId(day, recipient.to, page),
+        notice: (page) =>
+          reminderDigestNotice(
+            reminderDigestId(day, recipient.to, page),
+            recipient,
+            day,
+            renewUrl,
+            at,
+            unsubscribe,
+          ),
+        line: reminderLine(own, due, certificate.term.end, recipient.language),
+      },
+    ];
+  });
 }

@@ -119,6 +119,49 @@ describe('renewal reminders', () => {
     expect(digest[0]!.subject).toContain('3');
   });
 
+  it('names every serial to the primary contact, and only its own to a designated contact', async () => {
+    const s = await stack();
+    const end = addDays(today(s), 95);
+    const base = registration({ term: { start: addDays(end, -364), end } });
+    const [first] = base.products;
+    const second = {
+      ...first!,
+      serialNumber: `${first!.serialNumber.slice(0, 10)}${(Number(first!.serialNumber.at(-1)) + 3) % 10}`,
+      supportIdentifier: `${first!.supportIdentifier.slice(0, 13)}${(Number(first!.supportIdentifier.at(-1)) + 3) % 10}`,
+      product: 'Endpoint Protection',
+      version: '11.0',
+    };
+    const body = {
+      ...base,
+      primaryContact: { ...base.primaryContact, language: 'en' },
+      products: [first!, second],
+    };
+    expect((await s.post('/registrations', body)).status).toBe(201);
+    const designated = `designated-${process.pid}-${Date.now()}@customer.example`;
+    const added = await s.post(`/certificates/${body.certificateNumber}/contacts`, {
+      salesOrderNumber: body.salesOrderNumber,
+      products: [{ serialNumber: second.serialNumber, supportIdentifier: second.supportIdentifier }],
+      contact: {
+        name: 'Pierre',
+        email: designated,
+        phone: '+33 1 00 00 00 00',
+        address: '2 avenue Y',
+        company: 'Acme SA',
+        language: 'en',
+      },
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    await s.stepFunctions.idle();
+
+    await moveTo(s, addDays(end, -90));
+    const [toPrimary] = await reminders(s, body.primaryContact.email);
+    const [toDesignated] = await reminders(s, designated);
+    expect(toPrimary!.body.text).toContain(first!.serialNumber);
+    expect(toPrimary!.body.text).toContain(second.serialNumber);
+    expect(toDesignated!.body.text).toContain(second.serialNumber);
+    expect(toDesignated!.body.text).not.toContain(first!.serialNumber);
+  });
+
   it('sends nothing again when a day is run again', async () => {
     const s = await stack();
     const end = addDays(today(s), 10);

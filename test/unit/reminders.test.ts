@@ -7,6 +7,7 @@ import {
   offsetsFor,
   reminderAfter,
   reminderDigestId,
+  reminderDigestLines,
   reminderLine,
   reminderSchedule,
   reminderUnsubscribeUrl,
@@ -155,5 +156,63 @@ describe('reminderLine after a partial renewal', () => {
   it('names only the serials no later certificate renewed', () => {
     const line = reminderLine({ ...certificate, renewedSerials: ['M0000000001'] }, due, '2026-12-31', 'en');
     expect(line.products).toBe('Backup Exec 12.0 (M0000000002)');
+  });
+});
+
+describe('reminderDigestLines: each recipient hears of its own serials', () => {
+  const certificate = {
+    certificateNumber: '12345678-1234567',
+    term: { end: '2026-12-31' },
+    products: [
+      { product: 'Backup Exec', version: '12.0', serialNumber: 'M0000000001' },
+      { product: 'Endpoint Protection', version: '11.0', serialNumber: 'M0000000002' },
+    ],
+  };
+  const due = { offset: 30, on: '2026-12-01' };
+  const primary = {
+    to: 'marie@acme.example',
+    name: 'Marie',
+    language: 'fr' as const,
+    role: 'PRIMARY' as const,
+    serialNumbers: ['M0000000001', 'M0000000002'],
+  };
+  const designated = {
+    to: 'pierre@acme.example',
+    name: 'Pierre',
+    language: 'en' as const,
+    role: 'DESIGNATED' as const,
+    serialNumbers: ['M0000000002'],
+  };
+  const lines = (contacts: Array<Record<string, unknown>>, renewedSerials: string[] = []) =>
+    Object.fromEntries(
+      reminderDigestLines(
+        { ...certificate, renewedSerials },
+        due,
+        contacts,
+        '2026-12-01',
+        'https://renew.example',
+        new Date('2026-12-01T06:00:00Z'),
+      ).map((l) => [l.recipient, l.line.products]),
+    );
+
+  it('names every serial to the primary contact, and only its own to a designated contact', () => {
+    expect(lines([primary, designated])).toEqual({
+      'marie@acme.example': 'Backup Exec 12.0 (M0000000001), Endpoint Protection 11.0 (M0000000002)',
+      'pierre@acme.example': 'Endpoint Protection 11.0 (M0000000002)',
+    });
+  });
+
+  it('leaves out a designated contact whose serials are all renewed; the primary still hears of the rest', () => {
+    expect(lines([primary, designated], ['M0000000002'])).toEqual({
+      'marie@acme.example': 'Backup Exec 12.0 (M0000000001)',
+    });
+  });
+
+  it('gives an address holding both seats every serial, and a seat that does not say its role every serial', () => {
+    expect(lines([{ ...designated, to: 'MARIE@acme.example' }, primary])).toEqual({
+      'marie@acme.example': 'Backup Exec 12.0 (M0000000001), Endpoint Protection 11.0 (M0000000002)',
+    });
+    const { role: _, ...older } = designated;
+    expect(lines([older])['pierre@acme.example']).toContain('M0000000001');
   });
 });
