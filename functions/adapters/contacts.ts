@@ -6,9 +6,9 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContactChange, ContactsContext } from '../core/contacts.ts';
 import type { Notice } from '../core/notices.ts';
-import type { Contact, Roster } from '../core/registration.ts';
+import type { Roster } from '../core/registration.ts';
 import type { TransactItem } from './items.ts';
-import { auditPut, type ContactRecord, RegistrationStore } from './registrations.ts';
+import { auditPut, type ContactRecord, RegistrationStore, retireContact } from './registrations.ts';
 import { keys } from './table-design.ts';
 
 /** What happened, as the audit trail shows it (emails are masked when read). */
@@ -91,7 +91,7 @@ export class ContactsStore {
       },
       this.putAudit(context.roster.certificateNumber, audit),
     ];
-    if (change.kind === 'REPLACED') items.push(this.retire(change.replaced));
+    if (change.kind === 'REPLACED') items.push(retireContact(this.tableName, change.replaced));
     await this.db.send(new TransactWriteCommand({ TransactItems: items }));
   }
 
@@ -147,24 +147,6 @@ export class ContactsStore {
           ':ids': Object.keys(roster).sort(),
           ...(version === 0 ? {} : { ':version': version }),
           ...(former ? { ':former': new Set([former]) } : {}),
-        },
-      },
-    };
-  }
-
-  private retire(replaced: Contact): TransactItem {
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: keys.contact(replaced.contactId),
-        UpdateExpression: 'SET #status = :replaced, replacedBy = :by, replacedAt = :at',
-        ConditionExpression: '#status = :active',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':replaced': 'REPLACED',
-          ':active': 'ACTIVE',
-          ':by': replaced.replacedBy,
-          ':at': replaced.replacedAt,
         },
       },
     };

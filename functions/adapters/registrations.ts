@@ -171,7 +171,8 @@ export class RegistrationStore {
       moveRoster(on(holder.certificateNumber), holder, contacts);
       if (contacts.issued) items.push(this.putNew(contactItem(contacts.contact, null)));
       for (const u of contacts.updated) items.push(this.updateContact(u));
-      if (contacts.replaced) items.push(this.retireContact(contacts.replaced));
+      // The previous primary, with no room left beside the new one: kept, no longer valid.
+      if (contacts.replaced) items.push(retireContact(this.tableName, contacts.replaced));
       for (const [n, u] of updates) items.push(this.updateCertificate(n, u));
       if (renewal.audit) items.push(auditPut(this.tableName, holder.certificateNumber, renewal.audit));
     }
@@ -247,25 +248,6 @@ export class RegistrationStore {
     };
   }
 
-  /** The previous primary, with no room left beside the new one: kept, no longer valid. */
-  private retireContact(r: NonNullable<RenewalContacts['replaced']>): TransactItem {
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: keys.contact(r.contactId),
-        UpdateExpression: 'SET #status = :replaced, replacedBy = :by, replacedAt = :at',
-        ConditionExpression: '#status = :active',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':replaced': 'REPLACED',
-          ':active': 'ACTIVE',
-          ':by': r.replacedBy,
-          ':at': r.replacedAt,
-        },
-      },
-    };
-  }
-
   private async batchGet(
     keyList: Array<{ PK: string; SK: string }>,
     stripKeys = true,
@@ -273,6 +255,28 @@ export class RegistrationStore {
     const items = await batchGetAll(this.db, this.tableName, keyList, { consistentRead: true });
     return stripKeys ? items.map((i) => record(i)) : items;
   }
+}
+
+/** An active contact marked REPLACED (kept, so its Contact ID is never reissued, and stops verifying). */
+export function retireContact(
+  tableName: string,
+  replaced: { contactId: string; replacedBy?: string | undefined; replacedAt?: string | undefined },
+): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.contact(replaced.contactId),
+      UpdateExpression: 'SET #status = :replaced, replacedBy = :by, replacedAt = :at',
+      ConditionExpression: '#status = :active',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':replaced': 'REPLACED',
+        ':active': 'ACTIVE',
+        ':by': replaced.replacedBy,
+        ':at': replaced.replacedAt,
+      },
+    },
+  };
 }
 
 /** An audit event of a certificate (AUDIT#at#requestId), put once: GET /certificates/{n} lists them. */

@@ -9,13 +9,19 @@ import { Deliveries } from '../adapters/deliveries.ts';
 import { LifecycleStore } from '../adapters/lifecycle.ts';
 import { type LifecycleEventInput, phaseRank, staleLifecycleEvent } from '../core/lifecycle.ts';
 import { lifecycleNotices, sendsLifecycleNotices } from '../core/lifecycle-notices.ts';
+import { DEFAULT_LINKS, type NoticeLinks } from '../core/wording.ts';
 import { now } from '../shared/clock.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { logged, logger } from '../shared/logger.ts';
 import { sfnClient } from '../shared/sfn.ts';
 
-export function makeApplyLifecycleEvent(store: LifecycleStore, deliveries: Deliveries) {
+export function makeApplyLifecycleEvent(
+  store: LifecycleStore,
+  deliveries: Deliveries,
+  /** The stage's links, read once at cold start. */
+  links: NoticeLinks = DEFAULT_LINKS,
+) {
   return async (input: LifecycleEventInput) => {
     const lifecycle = await store.get(input.product, input.major);
     if (!lifecycle) return { applied: false, reason: 'no lifecycle' };
@@ -31,7 +37,7 @@ export function makeApplyLifecycleEvent(store: LifecycleStore, deliveries: Deliv
     // Nobody to tell: no need to read who is concerned.
     if (!sendsLifecycleNotices(lifecycle)) return { applied: true, notices: 0 };
     const { contacts } = await store.impact(lifecycle.product, lifecycle.major);
-    const notices = lifecycleNotices(lifecycle, input.event, contacts, at, config.links());
+    const notices = lifecycleNotices(lifecycle, input.event, contacts, at, links);
     for (const notice of notices) await store.owe(notice);
     // Started even if owed before: a start by the same name is refused.
     await deliveries.start(notices.map((n) => n.id));
@@ -44,6 +50,7 @@ export const handler = logged(
   makeApplyLifecycleEvent(
     new LifecycleStore(documentClient, config.table().tableName),
     new Deliveries(sfnClient, config.workflowArn('DeliverNotice')),
+    config.links(),
   ),
   (input) => `${input.product}#${input.major}#${input.event}@${input.date ?? `revision ${input.revision}`}`,
 );

@@ -9,6 +9,7 @@ import { Deliveries } from '../adapters/deliveries.ts';
 import { UnsupportedMediaType } from '../core/errors.ts';
 import { CertificateNumber } from '../core/identifiers.ts';
 import { parseOrThrow } from '../core/validation.ts';
+import { DEFAULT_LINKS } from '../core/wording.ts';
 import * as z from '../core/zod.ts';
 import { now } from '../shared/clock.ts';
 import { config } from '../shared/config.ts';
@@ -30,8 +31,9 @@ export function makePatchCertificate(
   store: CorrectionStore,
   deliveries: Deliveries,
   reminderOffsets: Parameters<typeof correctCertificate>[2] = {},
+  links: Parameters<typeof correctCertificate>[3] = DEFAULT_LINKS,
 ) {
-  const correct = correctCertificate(store, deliveries, reminderOffsets);
+  const correct = correctCertificate(store, deliveries, reminderOffsets, links);
   const view = makeGetCertificate(store.registrations);
   return async (event: HttpEvent): Promise<HttpResult> => {
     const certificateNumber = certificateNumberOf(event);
@@ -61,5 +63,6 @@ export const handler = middy<HttpEvent, HttpResult>()
       new CorrectionStore(documentClient, config.table().tableName),
       new Deliveries(sfnClient, config.workflowArn('DeliverNotice')),
       config.reminders().offsets,
+      config.links(),
     ),
   );

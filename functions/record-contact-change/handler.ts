@@ -9,6 +9,7 @@ import { randomInt } from 'node:crypto';
 import { ContactsStore } from '../adapters/contacts.ts';
 import { DomainError } from '../core/errors.ts';
 import { CertificateNumber, ContactId } from '../core/identifiers.ts';
+import { DEFAULT_LINKS, type NoticeLinks } from '../core/wording.ts';
 import * as z from '../core/zod.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
@@ -34,11 +35,12 @@ const Target = z.object({
 export function makeRecordContactChange(
   store: ContactsStore,
   random: (min: number, max: number) => number = randomInt,
+  links: NoticeLinks = DEFAULT_LINKS,
 ) {
   const changes = {
-    ADD: addContact(store, random),
-    REPLACE: replaceContact(store, random),
-    RESEND: resendContactId(store),
+    ADD: addContact(store, random, links),
+    REPLACE: replaceContact(store, random, links),
+    RESEND: resendContactId(store, links),
   };
   return async (input: RecordContactChangeInput): Promise<RecordContactChangeOutput> => {
     try {
@@ -56,6 +58,10 @@ export function makeRecordContactChange(
 }
 
 export const handler = logged(
-  makeRecordContactChange(new ContactsStore(documentClient, config.table().tableName)),
+  makeRecordContactChange(
+    new ContactsStore(documentClient, config.table().tableName),
+    randomInt,
+    config.links(),
+  ),
   (input) => input.requestId,
 );

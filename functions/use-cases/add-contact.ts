@@ -9,12 +9,18 @@
  */
 import type { ContactsStore } from '../adapters/contacts.ts';
 import { AddContactRequest, decideAddContact } from '../core/contacts.ts';
+import { DEFAULT_LINKS, type NoticeLinks } from '../core/wording.ts';
 import { type ContactChangeCommand, changeRoster, parseRequest } from './contact-change.ts';
 
 export const addContact =
-  (store: ContactsStore, random: (min: number, max: number) => number) => (command: ContactChangeCommand) => {
+  (store: ContactsStore, random: (min: number, max: number) => number, links: NoticeLinks = DEFAULT_LINKS) =>
+  (command: ContactChangeCommand) => {
     const request = parseRequest(AddContactRequest, command.request);
-    return changeRoster(store, command, random, async (context, options) =>
-      decideAddContact(request, context, options),
+    return changeRoster(
+      store,
+      command,
+      random,
+      async (context, options) => decideAddContact(request, context, options),
+      links,
     );
   };

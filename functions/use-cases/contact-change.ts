@@ -14,8 +14,8 @@ import type { ContactChange, ContactsContext } from '../core/contacts.ts';
 import { Conflict, NotFound } from '../core/errors.ts';
 import { contactIdIssuedNotice } from '../core/notices.ts';
 import { parseOrThrow } from '../core/validation.ts';
+import { DEFAULT_LINKS, type NoticeLinks } from '../core/wording.ts';
 import type * as z from '../core/zod.ts';
-import { config } from '../shared/config.ts';
 import { logger } from '../shared/logger.ts';
 
 export interface ContactChangeCommand {
@@ -81,6 +81,8 @@ export async function changeRoster(
   command: ContactChangeCommand,
   random: (min: number, max: number) => number,
   decide: DecideChange,
+  /** The stage's links and support contacts, written into the Contact ID email. */
+  links: NoticeLinks = DEFAULT_LINKS,
 ): Promise<ContactChanged> {
   const now = new Date(command.receivedAt);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -91,13 +93,7 @@ export async function changeRoster(
 
     const { contact } = change;
     // The email speaks to the contact's seat: primary, or designated for its own products.
-    const notice = contactIdIssuedNotice(
-      contact,
-      context.certificate,
-      command.receivedAt,
-      contact,
-      config.links(),
-    );
+    const notice = contactIdIssuedNotice(contact, context.certificate, command.receivedAt, contact, links);
     const event: AuditEvent = {
       ...auditOf(command, change.kind === 'ADDED' ? 'CONTACT_ADDED' : 'CONTACT_REPLACED', contact.contactId),
       email: contact.email,

@@ -22,7 +22,7 @@ import { Conflict, NotFound } from '../core/errors.ts';
 import { contactIdIssuedNotice, type Notice } from '../core/notices.ts';
 import type { Contact } from '../core/registration.ts';
 import type { ReminderOffsets } from '../core/reminders.ts';
-import { config } from '../shared/config.ts';
+import { DEFAULT_LINKS, type NoticeLinks } from '../core/wording.ts';
 import { logger } from '../shared/logger.ts';
 
 export interface CorrectionCommand {
@@ -49,6 +49,8 @@ export function correctCertificate(
   store: CorrectionStore,
   deliveries: Deliveries,
   reminderOffsets: ReminderOffsets = {},
+  /** The stage's links and support contacts, written into the Contact ID email. */
+  links: NoticeLinks = DEFAULT_LINKS,
 ) {
   return async (command: CorrectionCommand): Promise<CertificateCorrected> => {
     const { certificateNumber, patch } = command;
@@ -74,7 +76,7 @@ export function correctCertificate(
       if (decision.kind === 'UNCHANGED') return { outcome: 'UNCHANGED', certificateNumber };
 
       const notice = decision.identifiersChanged
-        ? correctionNotice(context, decision, command.receivedAt)
+        ? correctionNotice(context, decision, command.receivedAt, links)
         : null;
       const audit: CorrectionAudit = {
         action: 'CERTIFICATE_CORRECTED',
@@ -114,6 +116,7 @@ function correctionNotice(
   context: CorrectionContext,
   decision: Extract<CorrectionDecision, { kind: 'CORRECTED' }>,
   at: string,
+  links: NoticeLinks,
 ): Notice {
   const { primary } = context;
   const seated = Object.entries(decision.roster).find(([, e]) => e.role === 'PRIMARY' && e.to);
@@ -129,7 +132,7 @@ function correctionNotice(
           serialNumbers: seated[1].serialNumbers,
         };
   return {
-    ...contactIdIssuedNotice(recipient, decision.certificate, at, undefined, config.links()),
+    ...contactIdIssuedNotice(recipient, decision.certificate, at, undefined, links),
     id: correctionNoticeId(decision.certificate.certificateNumber, decision.certificate.revision),
   };
 }

@@ -11,13 +11,21 @@
  */
 import type { ContactsStore } from '../adapters/contacts.ts';
 import { decideReplaceContact, ReplaceContactRequest } from '../core/contacts.ts';
+import { DEFAULT_LINKS, type NoticeLinks } from '../core/wording.ts';
 import { type ContactChangeCommand, changeRoster, parseRequest } from './contact-change.ts';
 
 export const replaceContact =
-  (store: ContactsStore, random: (min: number, max: number) => number) => (command: ContactChangeCommand) => {
+  (store: ContactsStore, random: (min: number, max: number) => number, links: NoticeLinks = DEFAULT_LINKS) =>
+  (command: ContactChangeCommand) => {
     const request = parseRequest(ReplaceContactRequest, command.request);
-    return changeRoster(store, command, random, async (context, options) => {
-      const replaced = command.contactId ? await store.getContact(command.contactId) : null;
-      return decideReplaceContact(request, context, replaced, options);
-    });
+    return changeRoster(
+      store,
+      command,
+      random,
+      async (context, options) => {
+        const replaced = command.contactId ? await store.getContact(command.contactId) : null;
+        return decideReplaceContact(request, context, replaced, options);
+      },
+      links,
+    );
   };

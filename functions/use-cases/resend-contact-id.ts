@@ -12,7 +12,7 @@ import type { ContactsStore } from '../adapters/contacts.ts';
 import { contactIdDelivery } from '../adapters/notices.ts';
 import { checkProofs, contactIdResentNotice, ResendRequest, resendRecipient } from '../core/contacts.ts';
 import { NotFound } from '../core/errors.ts';
-import { config } from '../shared/config.ts';
+import { DEFAULT_LINKS, type NoticeLinks } from '../core/wording.ts';
 import {
   auditOf,
   type ContactChangeCommand,
@@ -22,7 +22,7 @@ import {
 } from './contact-change.ts';
 
 export const resendContactId =
-  (store: ContactsStore) =>
+  (store: ContactsStore, links: NoticeLinks = DEFAULT_LINKS) =>
   async (command: ContactChangeCommand): Promise<ContactChanged> => {
     const request = parseRequest(ResendRequest, command.request);
     const context = await loadContacts(store, command.certificateNumber);
@@ -34,7 +34,7 @@ export const resendContactId =
         `Contact ID ${recipientId} is not an active contact of certificate ${command.certificateNumber}`,
       );
 
-    const notice = contactIdResentNotice(recipient, context.certificate, command.receivedAt, config.links());
+    const notice = contactIdResentNotice(recipient, context.certificate, command.receivedAt, links);
     const audit = { ...auditOf(command, 'CONTACT_ID_RESENT', recipient.contactId), email: recipient.email };
     const outcome = await store
       .commitResend(context.roster.certificateNumber, recipient.contactId, notice, audit)
