@@ -58,6 +58,7 @@ async function main() {
     inMemory: true,
     tableName: `bench-memory-${randomUUID()}`,
   });
+  const { access_token: token } = await stack.tokens.issue({ role: 'integration', subject: 'bench' });
 
   const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   const measure = async () => {
@@ -95,7 +96,7 @@ async function main() {
           const i = next++;
           const res = await fetch(`${stack.apiUrl}/registrations`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
             body: JSON.stringify(body(i)),
           });
           const text = await res.text();

@@ -30,6 +30,7 @@ interface CapacityEntry {
 
 // The handlers' own client, imported after the stack set the environment (as a cold start would).
 const { stack, documentClient, stop } = await startBenchStack('registrations');
+const { access_token: token } = await stack.tokens.issue({ role: 'integration', subject: 'bench' });
 // Count every DynamoDB unit the handlers consume, by asking for it on each call.
 const consumed = { tableWrite: 0, indexWrite: 0, read: 0 };
 documentClient.middlewareStack.add(
@@ -80,7 +81,7 @@ const body = () => {
 async function register(): Promise<void> {
   const res = await fetch(`${stack.apiUrl}/registrations`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body()),
   });
   if (res.status !== 201) throw new Error(`registration answered ${res.status}: ${await res.text()}`);

@@ -23,7 +23,7 @@ export function buildService(app: App): ServiceStacks {
 
   const stateful = new StatefulStack(app, `${name}-Stateful`, {
     config,
-    description: `Entitlements (${config.stage}): table and SES configuration`,
+    description: `Entitlements (${config.stage}): table, user pool and SES configuration`,
     terminationProtection: config.stage === 'prod',
   });
   const stateless = new StatelessStack(app, `${name}-Stateless`, {
@@ -32,8 +32,9 @@ export function buildService(app: App): ServiceStacks {
     table: stateful.table,
     email: stateful.email,
     alerts: stateful.alerts,
+    identity: stateful.identity,
   });
-  stateless.addStackDependency(stateful, 'the code uses the table and SES resources');
+  stateless.addStackDependency(stateful, 'the code uses the table, the user pool and SES resources');
 
   Tags.of(app).add('service', 'entitlements');
   Tags.of(app).add('stage', config.stage);

@@ -30,9 +30,34 @@ export interface StageConfig {
    * (`RENEWAL_URL` → `renewalUrl`, `SUPPORT_CONTACTS` → `supportContacts`, JSON), or its default.
    */
   settings: Readonly<Record<string, string>>;
+  /** Who signs in: the stage's Cognito user pool (lib/constructs/identity.ts). */
+  identity: IdentityConfig;
+}
+
+export interface IdentityConfig {
+  /**
+   * The Cognito prefix domain (`<prefix>.auth.<region>.amazoncognito.com`), from context
+   * `cognitoDomainPrefix`. Prefixes are unique across all AWS accounts of a region, so by
+   * default none is fixed here: the pool's domain is `entitlements-<stage>-<8 hex digits of
+   * the stack's id>`, made by CloudFormation at deploy.
+   */
+  domainPrefix?: string;
+  /**
+   * Where the console signs people in from: its OAuth callback and sign-out URLs, from context
+   * `consoleUrl` (comma-separated). https; `http://localhost` only outside production, and the
+   * default there (a console run on a developer's machine). Required on `prod`.
+   */
+  consoleUrls: readonly string[];
+  /** Production keeps its people: the pool is retained with the stack gone and protected from deletion. */
+  retain: boolean;
 }
 
 const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
+/** Cognito's rule for a prefix domain; it may not name AWS, Amazon or Cognito either. */
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** A console run on a developer's machine: the only http Cognito accepts as a callback. */
+export const LOCAL_CONSOLE_URL = 'http://localhost:5173/';
+
 const EMAIL = /^[^@\s]+@([^@\s]+\.[^@\s]+)$/;
 
 export function readStageConfig(app: App): StageConfig {
@@ -66,6 +91,42 @@ export function readStageConfig(app: App): StageConfig {
     logRetention: production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     logRemovalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     settings,
+    identity: readIdentityConfig(app, production),
+  };
+}
+
+function readIdentityConfig(app: App, production: boolean): IdentityConfig {
+  const prefix = app.node.tryGetContext('cognitoDomainPrefix') as unknown;
+  if (
+    prefix !== undefined &&
+    (typeof prefix !== 'string' || !DOMAIN_PREFIX.test(prefix) || /aws|amazon|cognito/.test(prefix))
+  )
+    throw new Error(
+      `context "cognitoDomainPrefix" must be lower-case letters, digits and hyphens without "aws", "amazon" or "cognito", got ${JSON.stringify(prefix)}`,
+    );
+  const given = app.node.tryGetContext('consoleUrl') as unknown;
+  if (given === undefined && production)
+    throw new Error(
+      'context "consoleUrl" is required on prod: the https URL of the console people sign in from',
+    );
+  const consoleUrls = String(given ?? LOCAL_CONSOLE_URL)
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+  const local = /^http:\/\/localhost(:\d+)?(\/|$)/;
+  for (const url of consoleUrls) {
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    const allowed = parsed?.protocol === 'https:' || (!production && local.test(url));
+    if (!parsed || !allowed || parsed.hash)
+      throw new Error(
+        `context "consoleUrl": each URL must be https${production ? '' : ' (or http://localhost)'}, without a fragment, got ${JSON.stringify(url)}`,
+      );
+  }
+  if (consoleUrls.length === 0) throw new Error('context "consoleUrl" names no URL');
+  return {
+    ...(prefix === undefined ? {} : { domainPrefix: prefix as string }),
+    consoleUrls,
+    retain: production,
   };
 }
 

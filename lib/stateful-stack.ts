@@ -1,6 +1,7 @@
 /**
- * What holds data or account-wide names: the single table and SES (configuration set,
- * templates). It changes rarely and is never replaced by a deploy of the code.
+ * What holds data or account-wide names: the single table, the user pool (the people who
+ * sign in, their groups and MFA) and SES (configuration set, templates). It changes rarely
+ * and is never replaced by a deploy of the code.
  */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -8,7 +9,11 @@ import type { Construct } from 'constructs';
 import { projectionOf, TABLE_DESIGN } from '../functions/adapters/table-design.ts';
 import { type StageConfig, serviceName } from './config.ts';
 import { Email, type EmailResources } from './constructs/email.ts';
+import { Identity } from './constructs/identity.ts';
 import { OperationsAlerts } from './constructs/operations-alerts.ts';
+
+/** The table's TTL attribute: DynamoDB deletes an item some time after this epoch second. */
+export const TIME_TO_LIVE_ATTRIBUTE = 'expiresAt';
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
@@ -19,6 +24,8 @@ export class StatefulStack extends Stack {
   readonly email: EmailResources;
   /** The operations topic every alarm of the stage notifies. */
   readonly alerts: OperationsAlerts;
+  /** The Cognito user pool whose tokens the API accepts. */
+  readonly identity: Identity;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -32,6 +39,8 @@ export class StatefulStack extends Stack {
       deletionProtection: true,
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Epoch seconds: items that only count for a while (the self-service rate counter) go by themselves.
+      timeToLiveAttribute: TIME_TO_LIVE_ATTRIBUTE,
     });
     for (const index of Object.values(TABLE_DESIGN.indexes))
       this.table.addGlobalSecondaryIndex({
@@ -54,11 +63,32 @@ export class StatefulStack extends Stack {
       ...(config.operationsEmail ? { email: config.operationsEmail } : {}),
     });
 
+    this.identity = new Identity(this, 'Identity', { stage: config.stage, ...config.identity });
+
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'ConfigurationSetName', { value: email.configurationSet.configurationSetName });
     new CfnOutput(this, 'OperationsTopicArn', {
       value: this.alerts.topic.topicArn,
       description: 'Every alarm of the stage notifies this topic: subscribe operators to it',
+    });
+    new CfnOutput(this, 'UserPoolId', {
+      value: this.identity.userPool.userPoolId,
+      description:
+        'People: add each to the group named as their role (licensing-ops, support-engineer, product-manager)',
+    });
+    new CfnOutput(this, 'SystemsClientId', {
+      value: this.identity.systemsClient.userPoolClientId,
+      description:
+        'Systems: client credentials with the entitlements/integration scope (its secret: describe-user-pool-client)',
+    });
+    new CfnOutput(this, 'ConsoleClientId', {
+      value: this.identity.consoleClient.userPoolClientId,
+      description: 'The console: authorization code with PKCE, no secret',
+    });
+    new CfnOutput(this, 'TokenEndpoint', {
+      value: this.identity.tokenEndpoint,
+      description:
+        'POST grant_type=client_credentials with the systems client id and secret: an access token for an hour',
     });
   }
 }

@@ -9,6 +9,7 @@ import type { StageConfig } from './config.ts';
 import { DeliveryEvents } from './constructs/delivery-events.ts';
 import type { EmailResources } from './constructs/email.ts';
 import { ServiceHttpApi } from './constructs/http-api.ts';
+import type { Identity } from './constructs/identity.ts';
 import type { OperationsAlerts } from './constructs/operations-alerts.ts';
 import { RenewalReminders } from './constructs/renewal-reminders.ts';
 import { Schedules } from './constructs/schedules.ts';
@@ -21,6 +22,8 @@ export interface StatelessStackProps extends StackProps {
   email: EmailResources;
   /** Every alarm is created through it, so that it notifies the operations topic. */
   alerts: OperationsAlerts;
+  /** The user pool whose access tokens (both app clients') the API accepts. */
+  identity: Identity;
 }
 
 export class StatelessStack extends Stack {
@@ -74,6 +77,13 @@ export class StatelessStack extends Stack {
       schedules: schedules.binding,
       unsubscribe,
       table: props.table,
+      tokens: {
+        issuer: props.identity.issuer,
+        audience: [
+          props.identity.systemsClient.userPoolClientId,
+          props.identity.consoleClient.userPoolClientId,
+        ],
+      },
       stateMachines: this.workflows.stateMachines,
       settings: config.settings,
       ...logs,
@@ -84,7 +94,8 @@ export class StatelessStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', {
       value: this.httpApi.url,
-      description: 'Base URL of the HTTP API (SigV4-signed requests, execute-api:Invoke)',
+      description:
+        'Base URL of the HTTP API (Authorization: Bearer <Cognito access token>, but public routes)',
     });
   }
 }

@@ -69,8 +69,20 @@ export class LocalClock {
   private lastDay: string;
   private moving: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly statePath: string | null) {
+  /** Whether the clock was read from its saved state (not started afresh). */
+  readonly resumed: boolean;
+
+  /**
+   * @param startAt where a fresh clock starts (default: the wall clock), so a walkthrough or a
+   * demo can begin on the day its dates assume; a saved clock resumes where it was.
+   */
+  constructor(
+    private readonly statePath: string | null,
+    startAt?: Date,
+  ) {
     const saved = statePath && existsSync(statePath) ? readSaved(statePath) : null;
+    this.resumed = saved !== null;
+    if (!saved && startAt) this.offsetMs = startAt.getTime() - Date.now();
     if (saved) {
       this.lastDay = saved.lastDay;
       this.offsetMs = saved.offsetMs;

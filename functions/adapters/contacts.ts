@@ -4,6 +4,7 @@
  * (the loser reloads and decides again) and a tier's limit cannot be overshot.
  */
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Actor } from '../core/actors.ts';
 import type { ContactChange, ContactsContext } from '../core/contacts.ts';
 import type { Notice } from '../core/notices.ts';
 import type { Roster } from '../core/registration.ts';
@@ -16,6 +17,8 @@ export interface AuditEvent {
   action: 'CONTACT_ADDED' | 'CONTACT_REPLACED' | 'CONTACT_ID_RESENT';
   at: string;
   requestId: string;
+  /** Who asked for it. */
+  actor: Actor;
   /** The certificate number the caller named (a renewal certificate or the original). */
   via: string;
   contactId: string;

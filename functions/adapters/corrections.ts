@@ -6,6 +6,7 @@
  * cancels the whole change and nothing is half-applied.
  */
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Actor } from '../core/actors.ts';
 import type {
   CertificateOnRecord,
   ContactRevert,
@@ -30,6 +31,8 @@ export interface CorrectionAudit {
   action: 'CERTIFICATE_CORRECTED' | 'CERTIFICATE_VOIDED';
   at: string;
   requestId: string;
+  /** Who corrected or voided it. */
+  actor: Actor;
   revision: number;
   changes?: FieldChange[];
   /** A void of a renewal that moved the roster: undone, or kept and why. */
@@ -41,6 +44,8 @@ export interface RosterRevertAudit {
   action: 'RENEWAL_CONTACTS_REVERTED' | 'RENEWAL_CONTACTS_KEPT';
   at: string;
   requestId: string;
+  /** Who voided the renewal. */
+  actor: Actor;
   /** The renewal voided. */
   via: string;
   /** The primary contact now. */

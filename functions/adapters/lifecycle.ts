@@ -4,6 +4,7 @@
  * and the notices owed to them, each put once.
  */
 import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Actor } from '../core/actors.ts';
 import {
   type MajorLifecycle,
   type MilestonePhase,
@@ -26,6 +27,8 @@ export interface LifecycleEvent {
   at: string;
   event: 'SCHEDULED' | 'RESCHEDULED' | Phase;
   requestId?: string;
+  /** Who: the product manager who scheduled; the service for a milestone passed on its date. */
+  actor: Actor;
   dates?: Pick<MajorLifecycle, 'eolDate' | 'partialSupportDate' | 'endOfSupportDate'>;
 }
 
@@ -111,6 +114,7 @@ export class LifecycleStore {
     phase: MilestonePhase,
     date: string,
     at: string,
+    actor: Actor,
   ): Promise<boolean> {
     const milestone = milestoneOf(phase);
     const earlier = PHASES.filter((p) => phaseRank(p) < phaseRank(phase));
@@ -136,7 +140,7 @@ export class LifecycleStore {
                 },
               },
             },
-            this.putEvent(lifecycle, { at, event: phase }),
+            this.putEvent(lifecycle, { at, event: phase, actor }),
           ],
         }),
       );

@@ -12,6 +12,7 @@
  * certificate holding each contact's roster).
  */
 import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Actor } from '../core/actors.ts';
 import { optOutKey } from '../core/recipients.ts';
 import type { Contact, RegisteredCertificate } from '../core/registration.ts';
 import { batchGetAll } from './batch-get.ts';
@@ -106,6 +107,8 @@ export interface OptOutEvent {
   action: 'REMINDERS_OPTED_OUT';
   at: string;
   requestId: string;
+  /** Who opted out: the customer, through the link in the reminder (never the address). */
+  actor: Actor;
   /** Masked when the audit trail is read. */
   email: string;
   optOutKey: string;
@@ -142,12 +145,13 @@ export class OptOutStore {
    * roster holder the opt-out key and the audit event, together, only where not there yet.
    * Twice is once: a repeat (or a retry after a crash half-way) adds only what is missing.
    */
-  async optOut(address: string, at: string, requestId: string): Promise<OptOutResult> {
+  async optOut(address: string, at: string, requestId: string, actor: Actor): Promise<OptOutResult> {
     const key = optOutKey(address);
     const holders = await this.holdersOf(address);
     const certificates: string[] = [];
     for (const holder of holders)
-      if (await this.markCertificate(holder, key, address, at, requestId)) certificates.push(holder);
+      if (await this.markCertificate(holder, key, address, { at, requestId, actor }))
+        certificates.push(holder);
     const out = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -166,13 +170,11 @@ export class OptOutStore {
     certificateNumber: string,
     key: string,
     address: string,
-    at: string,
-    requestId: string,
+    made: Pick<OptOutEvent, 'at' | 'requestId' | 'actor'>,
   ): Promise<boolean> {
     const event: OptOutEvent = {
       action: 'REMINDERS_OPTED_OUT',
-      at,
-      requestId,
+      ...made,
       email: address,
       optOutKey: key,
     };

@@ -3,6 +3,7 @@
  * decision in one DynamoDB transaction, so a registration is stored whole or not at all.
  */
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Actor } from '../core/actors.ts';
 import type { CoverageTerm } from '../core/coverage.ts';
 import type { Notice } from '../core/notices.ts';
 import type {
@@ -279,11 +280,14 @@ export function retireContact(
   };
 }
 
-/** An audit event of a certificate (AUDIT#at#requestId), put once: GET /certificates/{n} lists them. */
+/**
+ * An audit event of a certificate (AUDIT#at#requestId), put once: GET /certificates/{n} lists
+ * them. Every event names who acted (CONTRACT.md "Who may do what").
+ */
 export function auditPut(
   tableName: string,
   certificateNumber: string,
-  event: { action: string; at: string; requestId: string },
+  event: { action: string; at: string; requestId: string; actor: Actor },
 ): TransactItem {
   return {
     Put: {

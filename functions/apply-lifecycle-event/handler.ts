@@ -7,6 +7,7 @@
  */
 import { Deliveries } from '../adapters/deliveries.ts';
 import { LifecycleStore } from '../adapters/lifecycle.ts';
+import { SERVICE_ACTOR } from '../core/actors.ts';
 import { type LifecycleEventInput, phaseRank, staleLifecycleEvent } from '../core/lifecycle.ts';
 import { lifecycleNotices, sendsLifecycleNotices } from '../core/lifecycle-notices.ts';
 import { DEFAULT_LINKS, type NoticeLinks } from '../core/wording.ts';
@@ -23,13 +24,15 @@ export function makeApplyLifecycleEvent(
   links: NoticeLinks = DEFAULT_LINKS,
 ) {
   return async (input: LifecycleEventInput) => {
+    // A milestone passes on its date: the service acts, not a person.
+    logger.appendKeys({ actor: SERVICE_ACTOR });
     const lifecycle = await store.get(input.product, input.major);
     if (!lifecycle) return { applied: false, reason: 'no lifecycle' };
     const stale = staleLifecycleEvent(lifecycle, input);
     if (stale) return { applied: false, reason: stale };
     const at = now().toISOString();
     if (input.event !== 'SCHEDULED') {
-      const moved = await store.transition(lifecycle, input.event, input.date!, at);
+      const moved = await store.transition(lifecycle, input.event, input.date!, at, SERVICE_ACTOR);
       // Not moved and not already there: an earlier milestone has not passed yet (cannot happen by the order rule).
       if (!moved && phaseRank(lifecycle.phase) < phaseRank(input.event))
         return { applied: false, reason: `phase is ${lifecycle.phase}` };

@@ -1,25 +1,24 @@
 /**
  * What a certificate read shows (GET /certificates/{n}): the registration, its contacts
- * (replaced ones too) with masked emails, each product's coverage on `today` and the version
- * its serial runs now with its history, the next reminder, and the audit trail, the
- * registration first, emails masked: emails never leave in a read. Pure.
+ * (replaced and erased ones too), each product's coverage on `today` and the version its
+ * serial runs now with its history, the next reminder, and the audit trail, the registration
+ * first, each entry with who acted. Personal data as its reader may see it (core/personal-data):
+ * whole, or every email and phone number masked (contacts, the company's phone, audit
+ * entries' values, a correction's before and after) and contacts' postal addresses left out.
+ * Pure.
  */
 import { summarizeCoverage } from './coverage.ts';
 import { type AddressMark, deliveryView } from './delivery-events.ts';
 import type { Notice } from './notices.ts';
+import { type ContactOnRecord, maskPersonalData, type PersonalData } from './personal-data.ts';
 import { optOutKey } from './recipients.ts';
-import {
-  type Contact,
-  maskEmail,
-  type RegisteredCertificate,
-  type RegisteredSerial,
-} from './registration.ts';
+import { maskEmail, maskPhone, type RegisteredCertificate, type RegisteredSerial } from './registration.ts';
 import type { VersionHistoryEntry } from './upgrades.ts';
 
 export function certificateView(
   certificate: RegisteredCertificate & { renewedBy?: string[] },
   contacts: ReadonlyArray<
-    Contact & {
+    ContactOnRecord & {
       notice?: Pick<Notice, 'status' | 'sentAt' | 'failure'>;
       /** What SES reported about the contact's address (a hard bounce, a complaint), if anything. */
       addressMark?: Pick<AddressMark, 'state' | 'since'>;
@@ -28,7 +27,12 @@ export function certificateView(
   serials: ReadonlyArray<RegisteredSerial & { versionHistory?: readonly VersionHistoryEntry[] }>,
   auditEvents: ReadonlyArray<Record<string, unknown>>,
   today: string,
+  /** Who reads: licensing ops and integrations whole, anyone else masked (personalDataFor). */
+  reader: { personalData: PersonalData },
 ) {
+  const whole = reader.personalData === 'whole';
+  const email = (address: string) => (whole ? address : maskEmail(address));
+  const phone = (number: string | undefined) => (number ? (whole ? number : maskPhone(number)) : null);
   const serialBy = new Map(serials.map((s) => [s.serialNumber, s]));
   // An address's opt-out of renewal reminders is audited where the contacts live, with its key.
   const remindersOptOuts = new Map(
@@ -42,7 +46,7 @@ export function certificateView(
     salesOrderNumber: certificate.salesOrderNumber,
     tier: certificate.tier,
     term: { ...certificate.term, active: certificate.term.start <= today && today <= certificate.term.end },
-    company: certificate.company,
+    company: { ...certificate.company, phone: phone(certificate.company.phone) },
     registeredAt: certificate.registeredAt,
     renewalOf: certificate.renewalOf,
     renewedBy: certificate.renewedBy ?? [],
@@ -53,16 +57,23 @@ export function certificateView(
         contactId: c.contactId,
         role: c.role,
         status: c.status,
-        name: c.name,
-        email: maskEmail(c.email),
+        // An erased contact is its pseudonym: who erased it and when, nothing of the person.
+        name: c.erasedAt ? null : c.name,
+        email: c.erasedAt ? null : email(c.email),
+        phone: c.erasedAt ? null : phone(c.phone),
+        ...(whole && c.address && !c.erasedAt ? { address: c.address } : {}),
+        erased: c.erasedAt ? { pseudonym: c.pseudonym, at: c.erasedAt, by: c.erasedBy } : null,
         language: c.language,
         issuedAt: c.issuedAt,
-        remindersOptOut: remindersOptOuts.get(optOutKey(c.email)) ?? null,
+        remindersOptOut: c.erasedAt ? null : (remindersOptOuts.get(optOutKey(c.email)) ?? null),
         contactIdEmail: c.notice
           ? {
               status: c.notice.status,
               sentAt: c.notice.sentAt ?? null,
-              ...(c.notice.failure ? { failure: c.notice.failure } : {}),
+              // SES's reason may quote the address.
+              ...(c.notice.failure
+                ? { failure: whole ? c.notice.failure : String(maskPersonalData(c.notice.failure)) }
+                : {}),
             }
           : null,
         // Whether email reaches this address: licensing ops ask for a correct one when it does not.
@@ -90,11 +101,9 @@ export function certificateView(
         at: certificate.registeredAt,
         action: certificate.renewalOf.length ? 'CERTIFICATE_RENEWED' : 'CERTIFICATE_REGISTERED',
         requestId: certificate.requestId,
+        actor: certificate.registeredBy,
       },
-      ...auditEvents.map((e) => ({
-        ...e,
-        email: typeof e.email === 'string' ? maskEmail(e.email) : undefined,
-      })),
+      ...auditEvents.map((e) => (whole ? { ...e } : (maskPersonalData(e) as Record<string, unknown>))),
     ],
   };
 }

@@ -3,7 +3,8 @@
  * On a call the caller gives a Contact ID or a product's support identifier; the answer
  * says whether they are entitled, to what (tier, hours, response targets, products, each
  * version's support phase, upgrades, whether phone support is open now) and why, in words
- * naming the contract, the dates and the rule applied.
+ * naming the contract, the dates and the rule applied. It sees no personal data (a contact
+ * is its Contact ID, role and serials), so it can tell none: the reasons name no person.
  */
 import { type CoverageTerm, summarizeCoverage, termInForce } from './coverage.ts';
 import type { Tier } from './identifiers.ts';

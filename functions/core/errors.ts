@@ -63,3 +63,17 @@ export class RuleViolation extends DomainError {
     super(detail);
   }
 }
+
+/** No valid token: missing, forged, expired, or issued for another API. */
+export class Unauthenticated extends DomainError {
+  override readonly name = 'Unauthenticated';
+  readonly status = 401;
+  readonly title = 'A valid bearer token is required';
+}
+
+/** A valid token whose role the route does not allow. */
+export class Forbidden extends DomainError {
+  override readonly name = 'Forbidden';
+  readonly status = 403;
+  readonly title = 'Your role may not do this';
+}

@@ -60,6 +60,14 @@ export function phaseOn(dates: LifecycleRequest, day: string): Phase {
 }
 
 /**
+ * A major's history as the public lifecycle read shows it (no token needed): what happened
+ * and when, never who did it — actors stay in the stored events, for those with a role.
+ */
+export const publicHistory = <Event extends { actor?: unknown }>(
+  history: readonly Event[],
+): Array<Omit<Event, 'actor'>> => history.map(({ actor: _, ...event }) => event);
+
+/**
  * A product manager's schedule, checked against the rules and what is stored: 422 out of
  * order, 409 when it moves a milestone that has passed. Returns the lifecycle to store.
  */

@@ -6,7 +6,9 @@
  * primary technical contact their Contact ID, once.
  * This module is the "decide" part: pure, time passed in.
  */
+
 import { createHash } from 'node:crypto';
+import type { Actor } from './actors.ts';
 import { dayOf, daysBetween } from './calendar.ts';
 import type { CoverageTerm } from './coverage.ts';
 import { Conflict, RuleViolation } from './errors.ts';
@@ -110,6 +112,8 @@ export interface RegisteredCertificate {
   fingerprint: string;
   registeredAt: string;
   requestId: string;
+  /** Who registered it (the token's subject and role); absent on certificates registered before roles. */
+  registeredBy?: Actor;
   nextReminder: DueReminder | null;
   /** Active contacts, on the certificate that holds them (empty on a renewal certificate). */
   roster: Roster;
@@ -214,6 +218,8 @@ export type RegistrationDecision =
 export interface DecideOptions {
   now: Date;
   requestId: string;
+  /** Who registers it: kept on the certificate (`registeredBy`). */
+  actor: Actor;
   /** A fresh candidate Contact ID; used only when a new contact is created. */
   candidateContactId: string;
   reminderOffsets?: ReminderOffsets;
@@ -316,6 +322,7 @@ export function decideRegistration(
     fingerprint,
     registeredAt,
     requestId: options.requestId,
+    registeredBy: options.actor,
     nextReminder: nextReminder(request.term.end, offsetsFor(request.tier, options.reminderOffsets), today),
     roster: isRenewal
       ? {}
@@ -373,4 +380,15 @@ export function maskEmail(email: string): string {
   const tld = dot > 0 ? domain.slice(dot) : '';
   const mask = (s: string) => (s.length <= 2 ? `${s[0] ?? ''}***` : `${s[0]}***${s.at(-1)}`);
   return `${mask(local)}@${mask(host)}${tld}`;
+}
+
+/**
+ * "+33 6 12 34 56 89" → "+** * ** ** ** 89": the last two digits, for a caller to confirm
+ * ("the number ending in 89?"), and the layout; a number of four digits or fewer shows none.
+ */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '').length;
+  const shown = digits > 4 ? 2 : 0;
+  let seen = 0;
+  return phone.replace(/\d/g, (d) => (++seen > digits - shown ? d : '*'));
 }

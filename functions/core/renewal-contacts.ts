@@ -9,6 +9,7 @@
  * - Each earlier certificate records the serials renewed; it stops reminding only once every
  *   serial of it is renewed, so a serial left out keeps its reminders.
  */
+import type { Actor } from './actors.ts';
 import { dayOf } from './calendar.ts';
 import { checkContactLimits } from './contacts.ts';
 import { Conflict } from './errors.ts';
@@ -61,6 +62,8 @@ export interface RenewalContactsAudit {
   action: 'RENEWAL_CONTACTS_CHANGED';
   at: string;
   requestId: string;
+  /** Who registered the renewal. */
+  actor: Actor;
   /** The renewal certificate. */
   via: string;
   contactId: string;
@@ -76,11 +79,13 @@ export function renewalContactsAudit(
   change: RosterChange,
   renewal: Pick<RegisteredCertificate, 'certificateNumber' | 'registeredAt' | 'requestId'>,
   email: string,
+  actor: Actor,
 ): RenewalContactsAudit {
   return {
     action: 'RENEWAL_CONTACTS_CHANGED',
     at: renewal.registeredAt,
     requestId: renewal.requestId,
+    actor,
     via: renewal.certificateNumber,
     contactId: change.contactId,
     change: change.created

@@ -7,6 +7,7 @@
  * to a later major only when so entitled (`decideVersionMove`). Pure: time is passed in.
  */
 import { createHash } from 'node:crypto';
+import type { Actor } from './actors.ts';
 import { addDays, dayOf } from './calendar.ts';
 import { type CoverageTerm, isActiveOn, termInForce } from './coverage.ts';
 import { Conflict, RuleViolation } from './errors.ts';
@@ -38,6 +39,10 @@ export interface Release {
    */
   announcedOn?: string;
   updatedAt: string;
+  /** Who first announced it (kept by every later PUT, like `announcedAt`); absent on records older than roles. */
+  announcedBy?: Actor;
+  /** Who made the last change (a first announcement, or a new GA date). */
+  updatedBy?: Actor;
   decidedAt?: string;
 }
 
@@ -52,6 +57,7 @@ export function decideRelease(
   request: ReleaseRequest,
   current: Release | null,
   now: Date,
+  actor: Actor,
 ): { release: Release; changed: boolean } {
   const today = dayOf(now);
   if (current && current.gaDate === request.gaDate) return { release: current, changed: false };
@@ -59,6 +65,8 @@ export function decideRelease(
     throw new Conflict(
       `${product} ${version}: general availability on ${current.gaDate} has come and its upgrade decisions are taken; it cannot move to ${request.gaDate}`,
     );
+  // Who announced first stays; a record older than roles is not given an announcer after the fact.
+  const announcedBy = current ? current.announcedBy : actor;
   return {
     release: {
       product,
@@ -71,6 +79,8 @@ export function decideRelease(
       // The first announcement's day, never moved by a reschedule.
       announcedOn: (current && announcementDay(current)) ?? today,
       updatedAt: now.toISOString(),
+      ...(announcedBy ? { announcedBy } : {}),
+      updatedBy: actor,
     },
     changed: true,
   };
@@ -498,6 +508,8 @@ export interface VersionHistoryEntry {
   from: string;
   at: string;
   requestId: string;
+  /** Who recorded the move. */
+  actor: Actor;
   /** A move to a new major: the release whose upgrade entitlement allowed it, and the rule. */
   entitledBy?: { version: string; gaDate: string; rule: UpgradeRule };
 }
@@ -519,7 +531,7 @@ export function decideVersionMove(
   version: string,
   releases: ReadonlyArray<ReleaseForDecision & Pick<Release, 'versionKey'>>,
   recorded: ReadonlyMap<string, UpgradeDecision>,
-  context: { at: string; requestId: string },
+  context: { at: string; requestId: string; actor: Actor },
 ): VersionMove {
   const order = compareVersions(version, serial.version);
   const name = `${serial.product} ${version}`;
@@ -533,7 +545,13 @@ export function decideVersionMove(
     throw refuse(`serial ${serial.serialNumber} runs ${serial.version}: a version moves forward only`, [
       `${version} is older than ${serial.version}, the version serial ${serial.serialNumber} runs; a serial's version never goes back.`,
     ]);
-  const entry = { version, from: serial.version, at: context.at, requestId: context.requestId };
+  const entry = {
+    version,
+    from: serial.version,
+    at: context.at,
+    requestId: context.requestId,
+    actor: context.actor,
+  };
   const major = majorOf(version);
   if (major === majorOf(serial.version))
     return {

@@ -13,6 +13,7 @@ import { config } from '../shared/config.ts';
 import { requestLogging } from '../shared/logger.ts';
 import { domainErrorOf } from '../shared/refusal.ts';
 import { sfnClient } from '../shared/sfn.ts';
+import { actorOf, authorize } from './auth.ts';
 import { type HttpEvent, type HttpResult, json, jsonBody, pathParam, problemJson } from './http.ts';
 
 type Change = (input: RecordContactChangeInput) => Promise<RecordContactChangeOutput>;
@@ -33,6 +34,7 @@ export function makeContactChangeRoute(
       request,
       requestId: event.requestContext.requestId,
       receivedAt: now().toISOString(),
+      actor: actorOf(event),
     });
     if (result.outcome === 'REFUSED') throw domainErrorOf(result.problem);
     // A retried add or replace answers as the first one did, with the same Contact ID.
@@ -57,5 +59,6 @@ export function contactChangeHandler(action: RecordContactChangeInput['action'],
   return middy<HttpEvent, HttpResult>()
     .use(requestLogging())
     .use(problemJson())
+    .use(authorize())
     .handler(makeContactChangeRoute(action, status, (input) => workflow.run(input)));
 }

@@ -15,6 +15,7 @@ import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { requestLogging } from '../shared/logger.ts';
 import { voidCertificate } from '../use-cases/void-certificate.ts';
+import { actorOf, authorize } from './auth.ts';
 import { makeGetCertificate } from './get-certificate.ts';
 import { type HttpEvent, type HttpResult, jsonBody, pathParam, problemJson } from './http.ts';
 
@@ -32,6 +33,7 @@ export function makeDeleteCertificate(store: CorrectionStore, reminderOffsets: R
       certificateNumber,
       requestId: event.requestContext.requestId,
       receivedAt: now().toISOString(),
+      actor: actorOf(event),
     });
     return view(event);
   };
@@ -59,6 +61,7 @@ function refuseBody(event: HttpEvent): void {
 export const handler = middy<HttpEvent, HttpResult>()
   .use(requestLogging())
   .use(problemJson())
+  .use(authorize())
   .handler(
     makeDeleteCertificate(
       new CorrectionStore(documentClient, config.table().tableName),

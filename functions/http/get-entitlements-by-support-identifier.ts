@@ -2,7 +2,7 @@
  * GET /entitlements?supportIdentifier=1234-5678-1234 — verifies a caller who gives a
  * product's support identifier instead of a Contact ID (DOMAIN.md "Contact ID issuance":
  * callers identify with either). The same answer as GET /entitlements/{contactId} for the
- * serial(s) it names, without the contact-specific fields. Parse (400: missing, malformed,
+ * serial(s) it names, without the contact-specific fields: no contact's personal data at all. Parse (400: missing, malformed,
  * or another query parameter) → the Lookup index names the serials, never a Scan → the
  * certificates holding them (404 unknown, or every one void) → decide → answer.
  */
@@ -22,6 +22,7 @@ import { now } from '../shared/clock.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { requestLogging } from '../shared/logger.ts';
+import { authorize } from './auth.ts';
 import {
   type HolidayLoader,
   isLive,
@@ -84,6 +85,7 @@ const { tableName } = config.table();
 export const handler = middy<HttpEvent, HttpResult>()
   .use(requestLogging())
   .use(problemJson())
+  .use(authorize())
   .handler(
     makeGetEntitlementsBySupportIdentifier(
       new CertificateLookups(documentClient, tableName),

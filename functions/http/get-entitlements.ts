@@ -2,7 +2,8 @@
  * GET /entitlements/{contactId} — what a caller is entitled to, and why.
  * Parse → load the contact (404 unknown or replaced) and the certificate holding it (404
  * when void; it says where the software is installed) and its serials → decide on the
- * stack's clock, phone support at this moment → answer. Emails never leave in a read.
+ * stack's clock, phone support at this moment → answer. Of personal data, only the caller's own
+ * name (it is their Contact ID): no email, no phone, nothing of any other contact.
  */
 import middy from '@middy/core';
 import { LifecycleStore } from '../adapters/lifecycle.ts';
@@ -27,6 +28,7 @@ import { now } from '../shared/clock.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { requestLogging } from '../shared/logger.ts';
+import { authorize } from './auth.ts';
 import { type HttpEvent, type HttpResult, json, pathParam, problemJson } from './http.ts';
 
 /** The support phase of each version: where version lifecycles (end of life) plug in. */
@@ -117,6 +119,7 @@ const { tableName } = config.table();
 export const handler = middy<HttpEvent, HttpResult>()
   .use(requestLogging())
   .use(problemJson())
+  .use(authorize())
   .handler(
     makeGetEntitlements(
       new RegistrationStore(documentClient, tableName),

@@ -9,6 +9,7 @@ import { now } from '../shared/clock.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { requestLogging } from '../shared/logger.ts';
+import { authorize } from './auth.ts';
 import { type HttpEvent, type HttpResult, problemJson } from './http.ts';
 import { lifecyclePath } from './lifecycle-path.ts';
 
@@ -29,6 +30,7 @@ const { tableName } = config.table();
 export const handler = middy<HttpEvent, HttpResult>()
   .use(requestLogging())
   .use(problemJson())
+  .use(authorize())
   .handler(
     makeGetLifecycleSvg(
       new LifecycleStore(documentClient, tableName),

@@ -1,13 +1,17 @@
-/** GET /products/{product}/majors/{major}/lifecycle — the dates, the phase today, and the history. */
+/**
+ * GET /products/{product}/majors/{major}/lifecycle — public: the dates, the phase today, and
+ * the history, without who made each change (core/lifecycle `publicHistory`).
+ */
 import middy from '@middy/core';
 import { LifecycleStore } from '../adapters/lifecycle.ts';
 import { dayOf } from '../core/calendar.ts';
 import { NotFound } from '../core/errors.ts';
-import { phaseOn } from '../core/lifecycle.ts';
+import { phaseOn, publicHistory } from '../core/lifecycle.ts';
 import { now } from '../shared/clock.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { requestLogging } from '../shared/logger.ts';
+import { authorize } from './auth.ts';
 import { type HttpEvent, type HttpResult, json, problemJson } from './http.ts';
 import { lifecyclePath } from './lifecycle-path.ts';
 
@@ -20,11 +24,17 @@ export function makeGetLifecycle(store: LifecycleStore) {
     ]);
     if (!lifecycle) throw new NotFound(`no lifecycle is scheduled for ${product} ${major}`);
     const today = dayOf(now());
-    return json(200, { ...lifecycle, phaseByDate: phaseOn(lifecycle, today), asOf: today, history });
+    return json(200, {
+      ...lifecycle,
+      phaseByDate: phaseOn(lifecycle, today),
+      asOf: today,
+      history: publicHistory(history),
+    });
   };
 }
 
 export const handler = middy<HttpEvent, HttpResult>()
   .use(requestLogging())
   .use(problemJson())
+  .use(authorize())
   .handler(makeGetLifecycle(new LifecycleStore(documentClient, config.table().tableName)));

@@ -13,6 +13,7 @@ import { now } from '../shared/clock.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { requestLogging } from '../shared/logger.ts';
+import { authorize } from './auth.ts';
 import { type HttpEvent, type HttpResult, problemJson } from './http.ts';
 
 /** The page's text in HTML (the mailer's escaping lives with the SES client: not bundled here). */
@@ -83,6 +84,7 @@ export function makeGetUnsubscribePage(store: OptOutStore, secret: string) {
 export const handler = middy<HttpEvent, HttpResult>()
   .use(requestLogging())
   .use(problemJson())
+  .use(authorize())
   .handler(
     makeGetUnsubscribePage(
       new OptOutStore(documentClient, config.table().tableName),

@@ -14,6 +14,7 @@ import { now } from '../shared/clock.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { requestLogging } from '../shared/logger.ts';
+import { authorize } from './auth.ts';
 import { type HttpEvent, type HttpResult, json, problemJson } from './http.ts';
 import { serialReleasePath } from './release-path.ts';
 
@@ -36,6 +37,7 @@ const { tableName } = config.table();
 export const handler = middy<HttpEvent, HttpResult>()
   .use(requestLogging())
   .use(problemJson())
+  .use(authorize())
   .handler(
     makeGetUpgradeEntitlement(
       new ReleaseStore(documentClient, tableName),

@@ -17,6 +17,7 @@ import { documentClient } from '../shared/dynamodb.ts';
 import { requestLogging } from '../shared/logger.ts';
 import { sfnClient } from '../shared/sfn.ts';
 import { correctCertificate } from '../use-cases/correct-certificate.ts';
+import { actorOf, authorize } from './auth.ts';
 import { makeGetCertificate } from './get-certificate.ts';
 import { type HttpEvent, type HttpResult, jsonBody, pathParam, problemJson } from './http.ts';
 
@@ -50,6 +51,7 @@ export function makePatchCertificate(
       patch,
       requestId: event.requestContext.requestId,
       receivedAt: now().toISOString(),
+      actor: actorOf(event),
     });
     return view(event);
   };
@@ -58,6 +60,7 @@ export function makePatchCertificate(
 export const handler = middy<HttpEvent, HttpResult>()
   .use(requestLogging())
   .use(problemJson())
+  .use(authorize())
   .handler(
     makePatchCertificate(
       new CorrectionStore(documentClient, config.table().tableName),

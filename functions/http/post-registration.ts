@@ -13,6 +13,7 @@ import { config } from '../shared/config.ts';
 import { requestLogging } from '../shared/logger.ts';
 import { domainErrorOf } from '../shared/refusal.ts';
 import { sfnClient } from '../shared/sfn.ts';
+import { actorOf, authorize } from './auth.ts';
 import { type HttpEvent, type HttpResult, json, jsonBody, problemJson } from './http.ts';
 
 type Register = (input: RecordRegistrationInput) => Promise<RecordRegistrationOutput>;
@@ -24,6 +25,7 @@ export function makePostRegistration(register: Register) {
       request,
       requestId: event.requestContext.requestId,
       receivedAt: now().toISOString(),
+      actor: actorOf(event),
     });
     if (result.outcome === 'REFUSED') throw domainErrorOf(result.problem);
     const body = {
@@ -46,4 +48,5 @@ const workflow = new SyncWorkflow<RecordRegistrationInput, RecordRegistrationOut
 export const handler = middy<HttpEvent, HttpResult>()
   .use(requestLogging())
   .use(problemJson())
+  .use(authorize())
   .handler(makePostRegistration((input) => workflow.run(input)));

@@ -9,6 +9,7 @@
  */
 import middy from '@middy/core';
 import { OptOutStore } from '../adapters/opt-outs.ts';
+import type { Actor } from '../core/actors.ts';
 import { dayOf } from '../core/calendar.ts';
 import { InvalidInput, PayloadTooLarge, UnsupportedMediaType } from '../core/errors.ts';
 import { tokenOfQuery, verifyUnsubscribeToken } from '../core/unsubscribe.ts';
@@ -16,6 +17,7 @@ import { now } from '../shared/clock.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { logger, requestLogging } from '../shared/logger.ts';
+import { authorize } from './auth.ts';
 import { type HttpEvent, type HttpResult, problemJson } from './http.ts';
 
 /** `List-Unsubscribe=One-Click` is 25 bytes; a multipart wrapping of it a few hundred. */
@@ -57,6 +59,9 @@ export function oneClickBody(event: HttpEvent): void {
   );
 }
 
+/** Who opts out here: the customer holding the signed link; the audit trail never names the address as actor. */
+export const UNSUBSCRIBE_LINK_ACTOR: Actor = { subject: 'unsubscribe-link', role: 'customer' };
+
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function makePostUnsubscribe(store: OptOutStore, secret: string) {
@@ -65,7 +70,12 @@ export function makePostUnsubscribe(store: OptOutStore, secret: string) {
     oneClickBody(event);
     const at = now();
     const { address } = verifyUnsubscribeToken(token, secret, dayOf(at));
-    const result = await store.optOut(address, at.toISOString(), event.requestContext?.requestId ?? 'local');
+    const result = await store.optOut(
+      address,
+      at.toISOString(),
+      event.requestContext?.requestId ?? 'local',
+      UNSUBSCRIBE_LINK_ACTOR,
+    );
     logger.info('renewal reminders opted out', {
       certificates: result.certificates,
       holders: result.holders.length,
@@ -81,6 +91,7 @@ export function makePostUnsubscribe(store: OptOutStore, secret: string) {
 export const handler = middy<HttpEvent, HttpResult>()
   .use(requestLogging())
   .use(problemJson())
+  .use(authorize())
   .handler(
     makePostUnsubscribe(
       new OptOutStore(documentClient, config.table().tableName),

@@ -17,6 +17,7 @@ import { requestLogging } from '../shared/logger.ts';
 import { schedulerClient } from '../shared/scheduler.ts';
 import { sfnClient } from '../shared/sfn.ts';
 import { scheduleLifecycle } from '../use-cases/schedule-lifecycle.ts';
+import { actorOf, authorize } from './auth.ts';
 import { type HttpEvent, type HttpResult, json, jsonBody, problemJson, queryFlag } from './http.ts';
 import { lifecyclePath } from './lifecycle-path.ts';
 
@@ -33,7 +34,8 @@ export function makePutLifecycle(
     const request = parseOrThrow(LifecycleRequest, jsonBody(event, ['dryRun']), 'the lifecycle is malformed');
     const dryRun = queryFlag(event, 'dryRun');
     const requestId = event.requestContext.requestId;
-    const done = await schedule({ product, major, request, dryRun, requestId }, now());
+    const actor = actorOf(event);
+    const done = await schedule({ product, major, request, dryRun, requestId, actor }, now());
     if (done.dryRun)
       return json(200, { dryRun: true, product, major, phase: done.phase, impact: done.impact });
     return json(done.created ? 201 : 200, { ...done.lifecycle, impact: done.impact });
@@ -44,6 +46,7 @@ const { tableName } = config.table();
 export const handler = middy<HttpEvent, HttpResult>()
   .use(requestLogging())
   .use(problemJson())
+  .use(authorize())
   .handler(
     makePutLifecycle(
       new LifecycleStore(documentClient, tableName),

@@ -16,6 +16,7 @@ import { requestLogging } from '../shared/logger.ts';
 import { schedulerClient } from '../shared/scheduler.ts';
 import { sfnClient } from '../shared/sfn.ts';
 import { announceRelease } from '../use-cases/announce-release.ts';
+import { actorOf, authorize } from './auth.ts';
 import { type HttpEvent, type HttpResult, json, jsonBody, problemJson } from './http.ts';
 import { releasePath } from './release-path.ts';
 
@@ -29,7 +30,7 @@ export function makePutRelease(
   return async (event: HttpEvent): Promise<HttpResult> => {
     const { product, version } = releasePath(event);
     const request = parseOrThrow(ReleaseRequest, jsonBody(event), 'the release is malformed');
-    const { release, created } = await announce(product, version, request, now());
+    const { release, created } = await announce(product, version, request, now(), actorOf(event));
     return json(created ? 201 : 200, release);
   };
 }
@@ -37,6 +38,7 @@ export function makePutRelease(
 export const handler = middy<HttpEvent, HttpResult>()
   .use(requestLogging())
   .use(problemJson())
+  .use(authorize())
   .handler(
     makePutRelease(
       new ReleaseStore(documentClient, config.table().tableName),

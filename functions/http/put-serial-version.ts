@@ -16,6 +16,7 @@ import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
 import { requestLogging } from '../shared/logger.ts';
 import { moveSerialVersion } from '../use-cases/move-serial-version.ts';
+import { actorOf, authorize } from './auth.ts';
 import { type HttpEvent, type HttpResult, json, jsonBody, pathParam, problemJson } from './http.ts';
 
 export function makePutSerialVersion(serials: SerialStore, releases: ReleaseStore) {
@@ -28,7 +29,8 @@ export function makePutSerialVersion(serials: SerialStore, releases: ReleaseStor
     );
     const { version } = parseOrThrow(SerialVersionRequest, jsonBody(event), 'the version is malformed');
     const at = now().toISOString();
-    return json(200, await move(serialNumber, version, { at, requestId: event.requestContext.requestId }));
+    const context = { at, requestId: event.requestContext.requestId, actor: actorOf(event) };
+    return json(200, await move(serialNumber, version, context));
   };
 }
 
@@ -36,6 +38,7 @@ const { tableName } = config.table();
 export const handler = middy<HttpEvent, HttpResult>()
   .use(requestLogging())
   .use(problemJson())
+  .use(authorize())
   .handler(
     makePutSerialVersion(
       new SerialStore(documentClient, tableName),

@@ -3,8 +3,9 @@
  * grants) and by the local HTTP server, so both serve exactly the same API.
  */
 import type { WorkflowName } from '../catalog.ts';
+import type { Role } from '../core/actors.ts';
 
-export interface Route {
+interface RouteBase {
   id: string;
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
@@ -18,12 +19,23 @@ export interface Route {
     /** The secret that signs unsubscribe links (config.unsubscribe()). */
     unsubscribe?: boolean;
   };
-  /**
-   * Why the route is open without SigV4 (customers' mail clients and browsers call it); absent,
-   * the route is IAM-authorized like every other.
-   */
-  public?: string;
 }
+
+/**
+ * Who may call a route, declared here once: CDK (the JWT authorizer on every route with
+ * roles, none on a public one), the handlers' role check, the local server, the tests and
+ * the OpenAPI document all read it. A route has either the roles it allows or the reason
+ * it is public.
+ */
+export type Route = RouteBase &
+  (
+    | { roles: readonly Role[]; public?: never }
+    | {
+        /** Why the route is open without a token (customers' mail clients and browsers, published dates). */
+        public: string;
+        roles?: never;
+      }
+  );
 
 export const ROUTES: readonly Route[] = [
   {
@@ -32,6 +44,7 @@ export const ROUTES: readonly Route[] = [
     path: '/registrations',
     entry: 'functions/http/post-registration.ts',
     access: { startSync: ['RegisterCertificate'] },
+    roles: ['licensing-ops', 'integration'],
   },
   {
     id: 'GetCertificate',
@@ -39,6 +52,7 @@ export const ROUTES: readonly Route[] = [
     path: '/certificates/{certificateNumber}',
     entry: 'functions/http/get-certificate.ts',
     access: { table: 'read' },
+    roles: ['licensing-ops', 'support-engineer', 'integration'],
   },
   {
     id: 'GetCertificates',
@@ -46,6 +60,7 @@ export const ROUTES: readonly Route[] = [
     path: '/certificates',
     entry: 'functions/http/get-certificates.ts',
     access: { table: 'read' },
+    roles: ['licensing-ops', 'support-engineer', 'integration'],
   },
   {
     id: 'PatchCertificate',
@@ -53,6 +68,7 @@ export const ROUTES: readonly Route[] = [
     path: '/certificates/{certificateNumber}',
     entry: 'functions/http/patch-certificate.ts',
     access: { table: 'readWrite', start: ['DeliverNotice'] },
+    roles: ['licensing-ops'],
   },
   {
     id: 'DeleteCertificate',
@@ -60,6 +76,7 @@ export const ROUTES: readonly Route[] = [
     path: '/certificates/{certificateNumber}',
     entry: 'functions/http/delete-certificate.ts',
     access: { table: 'readWrite' },
+    roles: ['licensing-ops'],
   },
   {
     id: 'PostContact',
@@ -67,6 +84,7 @@ export const ROUTES: readonly Route[] = [
     path: '/certificates/{certificateNumber}/contacts',
     entry: 'functions/http/post-contact.ts',
     access: { startSync: ['ChangeContacts'] },
+    roles: ['licensing-ops'],
   },
   {
     id: 'PutContact',
@@ -74,6 +92,7 @@ export const ROUTES: readonly Route[] = [
     path: '/certificates/{certificateNumber}/contacts/{contactId}',
     entry: 'functions/http/put-contact.ts',
     access: { startSync: ['ChangeContacts'] },
+    roles: ['licensing-ops'],
   },
   {
     id: 'PostContactIdResend',
@@ -81,6 +100,7 @@ export const ROUTES: readonly Route[] = [
     path: '/certificates/{certificateNumber}/contact-id/resend',
     entry: 'functions/http/post-contact-id-resend.ts',
     access: { startSync: ['ChangeContacts'] },
+    roles: ['licensing-ops'],
   },
   {
     id: 'GetEntitlements',
@@ -88,6 +108,7 @@ export const ROUTES: readonly Route[] = [
     path: '/entitlements/{contactId}',
     entry: 'functions/http/get-entitlements.ts',
     access: { table: 'read' },
+    roles: ['support-engineer'],
   },
   {
     id: 'GetEntitlementsBySupportIdentifier',
@@ -95,6 +116,7 @@ export const ROUTES: readonly Route[] = [
     path: '/entitlements',
     entry: 'functions/http/get-entitlements-by-support-identifier.ts',
     access: { table: 'read' },
+    roles: ['support-engineer'],
   },
   {
     id: 'PutLifecycle',
@@ -102,6 +124,7 @@ export const ROUTES: readonly Route[] = [
     path: '/products/{product}/majors/{major}/lifecycle',
     entry: 'functions/http/put-lifecycle.ts',
     access: { table: 'readWrite', start: ['LifecycleTransition'], schedules: true },
+    roles: ['product-manager'],
   },
   {
     id: 'PutRelease',
@@ -109,6 +132,7 @@ export const ROUTES: readonly Route[] = [
     path: '/products/{product}/releases/{version}',
     entry: 'functions/http/put-release.ts',
     access: { table: 'readWrite', start: ['UpgradeDecisions'], schedules: true },
+    roles: ['product-manager'],
   },
   {
     id: 'PutSerialVersion',
@@ -116,6 +140,15 @@ export const ROUTES: readonly Route[] = [
     path: '/serials/{serialNumber}/version',
     entry: 'functions/http/put-serial-version.ts',
     access: { table: 'readWrite' },
+    roles: ['licensing-ops', 'integration'],
+  },
+  {
+    id: 'DeleteContactPersonalData',
+    method: 'DELETE',
+    path: '/contacts/{contactId}/personal-data',
+    entry: 'functions/http/delete-contact-personal-data.ts',
+    access: { table: 'readWrite' },
+    roles: ['licensing-ops'],
   },
   {
     id: 'GetUpgradeEntitlement',
@@ -123,6 +156,7 @@ export const ROUTES: readonly Route[] = [
     path: '/products/{product}/releases/{version}/entitlements/{serialNumber}',
     entry: 'functions/http/get-upgrade-entitlement.ts',
     access: { table: 'read' },
+    roles: ['support-engineer', 'product-manager'],
   },
   {
     id: 'GetLifecycle',
@@ -130,6 +164,7 @@ export const ROUTES: readonly Route[] = [
     path: '/products/{product}/majors/{major}/lifecycle',
     entry: 'functions/http/get-lifecycle.ts',
     access: { table: 'read' },
+    public: 'vendors publish end-of-life dates: the dates and phases, without who scheduled them',
   },
   {
     id: 'GetLifecyclePicture',
@@ -137,8 +172,16 @@ export const ROUTES: readonly Route[] = [
     path: '/products/{product}/lifecycle.svg',
     entry: 'functions/http/get-lifecycle-svg.ts',
     access: { table: 'read' },
+    public: 'vendors publish end-of-life dates: a timeline of them, without who scheduled them',
   },
-  { id: 'GetHealth', method: 'GET', path: '/health', entry: 'functions/http/health.ts', access: {} },
+  {
+    id: 'GetHealth',
+    method: 'GET',
+    path: '/health',
+    entry: 'functions/http/health.ts',
+    access: {},
+    public: 'a load balancer or monitor checks the API answers; it reveals nothing',
+  },
   {
     id: 'PostUnsubscribe',
     method: 'POST',
@@ -156,5 +199,22 @@ export const ROUTES: readonly Route[] = [
     access: { table: 'read', unsubscribe: true },
     public:
       "the page an unsubscribe link opens in a customer's browser; it only shows the signed address and changes nothing",
+  },
+  {
+    id: 'PostContactIdRequest',
+    method: 'POST',
+    path: '/self-service/contact-id-requests',
+    entry: 'functions/http/post-contact-id-request.ts',
+    access: { table: 'readWrite', start: ['DeliverNotice'] },
+    public:
+      'the seeds\' "Contact ID did not arrive" request, from a customer without an account: the same 202 whether or not the identifiers match, the email only to the registered primary contact, at most 3 a day per certificate',
+  },
+  {
+    id: 'GetOpenApi',
+    method: 'GET',
+    path: '/openapi.json',
+    entry: 'functions/http/get-openapi.ts',
+    access: {},
+    public: 'the API description: routes, parameters and the roles each allows, nothing about the data',
   },
 ];

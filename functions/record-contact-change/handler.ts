@@ -1,19 +1,21 @@
 /**
- * Task of change-contacts: check which change is asked, of which certificate (the workflow
- * may be started by anyone with access) → run its use case: add a designated contact
- * (use-cases/add-contact.ts), replace one (use-cases/replace-contact.ts), or resend the
- * Contact ID of the primary contact or of the contact named (use-cases/resend-contact-id.ts) → answer with the Contact ID
- * and the Contact ID email owed, or with the refusal.
+ * Task of change-contacts: check which change is asked, of which certificate, by whom (the
+ * workflow may be started by anyone with access; the actor goes into the log lines) → run
+ * its use case: add a designated contact (use-cases/add-contact.ts), replace one
+ * (use-cases/replace-contact.ts), or resend the Contact ID of the primary contact or of the
+ * contact named (use-cases/resend-contact-id.ts) → answer with the Contact ID and the
+ * Contact ID email owed, or with the refusal.
  */
 import { randomInt } from 'node:crypto';
 import { ContactsStore } from '../adapters/contacts.ts';
+import { ActorInput } from '../core/actor-input.ts';
 import { DomainError } from '../core/errors.ts';
 import { CertificateNumber, ContactId } from '../core/identifiers.ts';
 import { DEFAULT_LINKS, type NoticeLinks } from '../core/wording.ts';
 import * as z from '../core/zod.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
-import { logged } from '../shared/logger.ts';
+import { logged, logger } from '../shared/logger.ts';
 import { type Refusal, refused } from '../shared/refusal.ts';
 import { addContact } from '../use-cases/add-contact.ts';
 import { type ContactChangeCommand, type ContactChanged, parseRequest } from '../use-cases/contact-change.ts';
@@ -30,6 +32,7 @@ const Target = z.object({
   action: z.enum(['ADD', 'REPLACE', 'RESEND']),
   certificateNumber: CertificateNumber,
   contactId: z.optional(ContactId),
+  actor: ActorInput,
 });
 
 export function makeRecordContactChange(
@@ -48,7 +51,9 @@ export function makeRecordContactChange(
         action: input.action,
         certificateNumber: input.certificateNumber,
         contactId: input.contactId,
+        actor: input.actor,
       });
+      logger.appendKeys({ actor: target.actor });
       return await changes[action]({ ...input, ...target });
     } catch (error) {
       if (error instanceof DomainError) return refused(error);

@@ -12,6 +12,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { ReleaseStore } from '../adapters/releases.ts';
 import type { OneTimeSchedules } from '../adapters/scheduler.ts';
 import { startOnce } from '../adapters/workflows.ts';
+import type { Actor } from '../core/actors.ts';
 import { dayOf } from '../core/calendar.ts';
 import { Conflict } from '../core/errors.ts';
 import { requireRegisteredSerials } from '../core/lifecycle.ts';
@@ -29,9 +30,10 @@ export function announceRelease(
     version: string,
     request: ReleaseRequest,
     at: Date,
+    actor: Actor,
   ): Promise<{ release: Release; created: boolean }> => {
     const current = await store.get(product, versionSortKey(version));
-    const { release, changed } = decideRelease(product, version, request, current, at);
+    const { release, changed } = decideRelease(product, version, request, current, at, actor);
     if (!current) requireRegisteredSerials({ product }, await store.hasSerials(product));
     if (changed)
       await store.save(release).catch((error: Error) => {

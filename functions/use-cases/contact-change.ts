@@ -9,6 +9,7 @@
  */
 import type { AuditEvent, ContactsStore } from '../adapters/contacts.ts';
 import { contactIdDelivery, type NoticeDelivery } from '../adapters/notices.ts';
+import type { Actor } from '../core/actors.ts';
 import { generateContactId } from '../core/contact-id.ts';
 import type { ContactChange, ContactsContext } from '../core/contacts.ts';
 import { Conflict, NotFound } from '../core/errors.ts';
@@ -25,6 +26,8 @@ export interface ContactChangeCommand {
   request: unknown;
   requestId: string;
   receivedAt: string;
+  /** Who asks for the change: named in its audit event. */
+  actor: Actor;
 }
 
 export interface ContactChanged {
@@ -66,6 +69,7 @@ export const auditOf = (
   action,
   at: command.receivedAt,
   requestId: command.requestId,
+  actor: command.actor,
   via: command.certificateNumber,
   contactId,
 });

@@ -12,6 +12,7 @@
 
 import type { CorrectionAudit, CorrectionStore } from '../adapters/corrections.ts';
 import type { Deliveries } from '../adapters/deliveries.ts';
+import type { Actor } from '../core/actors.ts';
 import {
   type CorrectionContext,
   type CorrectionDecision,
@@ -27,6 +28,8 @@ import { logger } from '../shared/logger.ts';
 
 export interface CorrectionCommand {
   certificateNumber: string;
+  /** Who asks for it: named in the audit trail. */
+  actor: Actor;
   patch: Record<string, unknown>;
   requestId: string;
   receivedAt: string;
@@ -82,6 +85,7 @@ export function correctCertificate(
         action: 'CERTIFICATE_CORRECTED',
         at: command.receivedAt,
         requestId: command.requestId,
+        actor: command.actor,
         revision: decision.certificate.revision,
         changes: decision.changes,
       };

@@ -11,6 +11,7 @@
  */
 import type { ReleaseStore } from '../adapters/releases.ts';
 import type { SerialRecord, SerialStore } from '../adapters/serials.ts';
+import type { Actor } from '../core/actors.ts';
 import { Conflict, NotFound } from '../core/errors.ts';
 import { decideVersionMove, type UpgradeDecision } from '../core/upgrades.ts';
 import { compareVersions, majorOf } from '../core/versions.ts';
@@ -35,7 +36,8 @@ export function moveSerialVersion(serials: SerialStore, releases: ReleaseStore) 
   return async (
     serialNumber: string,
     version: string,
-    context: { at: string; requestId: string },
+    /** When, for which request, and who records the move (kept in the serial's history). */
+    context: { at: string; requestId: string; actor: Actor },
   ): Promise<SerialVersionAnswer> => {
     const serial = await serials.get(serialNumber);
     if (!serial) throw new NotFound(`no serial ${serialNumber} is registered`);

@@ -15,6 +15,7 @@
 import { contactIdDelivery, type NoticeDelivery } from '../adapters/notices.ts';
 import type { RegistrationStore, RenewalPlan } from '../adapters/registrations.ts';
 import { keys } from '../adapters/table-design.ts';
+import type { Actor } from '../core/actors.ts';
 import { generateContactId } from '../core/contact-id.ts';
 import { contactIdIssuedNotice, contactIdNoticeId, type Notice } from '../core/notices.ts';
 import { decideRegistration, type RegistrationRequest } from '../core/registration.ts';
@@ -47,7 +48,8 @@ const MAX_ATTEMPTS = 6;
 export async function registerCertificate(
   store: RegistrationStore,
   request: RegistrationRequest,
-  received: { requestId: string; receivedAt: string },
+  /** The request as received, and who sent it (kept on the certificate and its audit). */
+  received: { requestId: string; receivedAt: string; actor: Actor },
   random: (min: number, max: number) => number,
   /** The stage's REMINDER_OFFSETS: a certificate's first reminder follows them, as every later one does. */
   reminderOffsets: ReminderOffsets = {},
@@ -60,6 +62,7 @@ export async function registerCertificate(
     const decision = decideRegistration(request, context, {
       now: new Date(received.receivedAt),
       requestId: received.requestId,
+      actor: received.actor,
       candidateContactId: generateContactId(random),
       reminderOffsets,
     });
@@ -121,7 +124,12 @@ export async function registerCertificate(
           decision.extendedSerials.map((e) => e.serial.serialNumber),
         ),
         audit: contacts.change
-          ? renewalContactsAudit(contacts.change, decision.certificate, contacts.contact.email)
+          ? renewalContactsAudit(
+              contacts.change,
+              decision.certificate,
+              contacts.contact.email,
+              received.actor,
+            )
           : null,
       };
       notice = renewalContactIdNotice(contacts.contact, decision.certificate, received.receivedAt, links);

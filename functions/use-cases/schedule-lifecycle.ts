@@ -18,6 +18,7 @@ import type { Impact, LifecycleStore } from '../adapters/lifecycle.ts';
 import type { ReleaseStore } from '../adapters/releases.ts';
 import type { OneTimeSchedules } from '../adapters/scheduler.ts';
 import { startOnce } from '../adapters/workflows.ts';
+import type { Actor } from '../core/actors.ts';
 import { dayOf } from '../core/calendar.ts';
 import { Conflict } from '../core/errors.ts';
 import {
@@ -37,6 +38,8 @@ export interface LifecycleCommand {
   request: LifecycleRequest;
   dryRun: boolean;
   requestId: string;
+  /** Who schedules: kept in the major's history. */
+  actor: Actor;
 }
 
 /** How many serials, contacts and certificates a schedule concerns. */
@@ -78,6 +81,7 @@ export function scheduleLifecycle(
           at: at.toISOString(),
           event: current ? 'RESCHEDULED' : 'SCHEDULED',
           requestId: command.requestId,
+          actor: command.actor,
           dates: request,
         })
         .catch((error: Error) => {

@@ -10,6 +10,7 @@
  * A lost race (a renewal, a correction, a contact change, the reminder run) loads and decides again.
  */
 import type { CorrectionAudit, CorrectionStore, RosterRevertAudit } from '../adapters/corrections.ts';
+import type { Actor } from '../core/actors.ts';
 import { type CertificateOnRecord, decideVoid, type RosterRevert } from '../core/correction.ts';
 import { Conflict, NotFound } from '../core/errors.ts';
 import type { ReminderOffsets } from '../core/reminders.ts';
@@ -17,6 +18,8 @@ import { logger } from '../shared/logger.ts';
 
 export interface VoidCommand {
   certificateNumber: string;
+  /** Who asks for it: named in the audit trail. */
+  actor: Actor;
   requestId: string;
   receivedAt: string;
 }
@@ -35,6 +38,7 @@ export function voidCertificate(store: CorrectionStore, reminderOffsets: Reminde
         action: 'CERTIFICATE_VOIDED',
         at: command.receivedAt,
         requestId: command.requestId,
+        actor: command.actor,
         revision: (context.certificate.revision ?? 0) + 1,
       };
       const holder = context.roster?.holder.certificateNumber;
@@ -67,7 +71,12 @@ function revertAudit(
 ): RosterRevertAudit | null {
   const change = renewal.rosterChange;
   if (!change) return null;
-  const common = { at: audit.at, requestId: audit.requestId, via: renewal.certificateNumber };
+  const common = {
+    at: audit.at,
+    requestId: audit.requestId,
+    actor: audit.actor,
+    via: renewal.certificateNumber,
+  };
   if (revert.kind === 'KEPT')
     return { ...common, action: 'RENEWAL_CONTACTS_KEPT', contactId: change.contactId, reason: revert.reason };
   const reinstated = revert.contacts.find((c) => c.kind === 'REINSTATE');

@@ -1,17 +1,22 @@
 /**
- * The HTTP API of functions/http/routes.ts: one function per route, every route
- * IAM-authorized (SigV4), access logs and throttling on the default stage.
+ * The HTTP API of functions/http/routes.ts: one function per route; every route with roles
+ * behind one JWT authorizer (the stage's Cognito user pool: a valid access token of one of
+ * its app clients, else API Gateway's own 401), the public ones open; the handlers check the
+ * role (functions/http/auth.ts). Access logs and throttling on the default stage, tighter on
+ * the public self-service form.
  */
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
   type HttpStage,
   LogGroupLogDestination,
+  type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -25,9 +30,19 @@ import { serviceLogGroup } from './log-group.ts';
 import { type ScheduleBinding, ServiceFunction } from './service-function.ts';
 import type { UnsubscribeSigning } from './unsubscribe-signing.ts';
 
+/**
+ * Routes throttled below the stage's rate, by route id: the self-service form is public, so
+ * anyone may post it; the handler caps the emails per certificate, this caps the load.
+ */
+export const ROUTE_THROTTLES: Readonly<Record<string, ThrottleSettings>> = {
+  PostContactIdRequest: { rateLimit: 5, burstLimit: 10 },
+};
+
 export interface ServiceHttpApiProps {
   stage: string;
   table: ITable;
+  /** Who issues the access tokens the routes with roles accept, and for which app clients. */
+  tokens: { issuer: string; audience: readonly string[] };
   stateMachines: Record<WorkflowName, IStateMachine>;
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
@@ -46,14 +61,21 @@ export class ServiceHttpApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly functions: Record<string, ServiceFunction>;
+  readonly authorizer: HttpJwtAuthorizer;
 
   constructor(scope: Construct, id: string, props: ServiceHttpApiProps) {
     super(scope, id);
 
+    // One authorizer for every route with roles. No scopes on the routes: a person's token
+    // carries groups, a system's a scope, and the handlers read both as roles.
+    this.authorizer = new HttpJwtAuthorizer('CognitoAccessToken', props.tokens.issuer, {
+      // A Cognito access token has no `aud`: API Gateway then matches its `client_id`.
+      jwtAudience: [...props.tokens.audience],
+    });
     this.api = new HttpApi(this, 'Api', {
       apiName: serviceName(props.stage),
-      description: 'Entitlement and renewal lifecycle service (SigV4-signed callers only)',
-      defaultAuthorizer: new HttpIamAuthorizer(),
+      description: 'Entitlement and renewal lifecycle service (Cognito access tokens; public routes open)',
+      defaultAuthorizer: this.authorizer,
       createDefaultStage: false,
     });
 
@@ -71,8 +93,9 @@ export class ServiceHttpApi extends Construct {
           JSON.stringify({
             requestId: '$context.requestId',
             ip: '$context.identity.sourceIp',
-            caller: '$context.identity.caller',
-            userArn: '$context.identity.userArn',
+            // Who called: a person's or a system's subject (a system's is its client id), never a name.
+            subject: '$context.authorizer.claims.sub',
+            clientId: '$context.authorizer.claims.client_id',
             requestTime: '$context.requestTime',
             httpMethod: '$context.httpMethod',
             routeKey: '$context.routeKey',
@@ -89,6 +112,7 @@ export class ServiceHttpApi extends Construct {
     });
 
     this.functions = {};
+    const routeSettings: Record<string, object> = {};
     for (const route of props.routes ?? ROUTES) {
       const fn = new ServiceFunction(this, route.id, {
         entry: route.entry,
@@ -117,9 +141,18 @@ export class ServiceHttpApi extends Construct {
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
-        // A customer's mail client or browser: the signed token in the URL is the authorization.
-        ...(route.public ? { authorizer: new HttpNoneAuthorizer() } : {}),
+        // Open to anyone (routes.ts says why); every other route needs the pool's access token.
+        authorizer: route.public ? new HttpNoneAuthorizer() : this.authorizer,
       });
+      const throttle = ROUTE_THROTTLES[route.id];
+      if (throttle) {
+        routeSettings[`${route.method} ${route.path}`] = {
+          ThrottlingRateLimit: throttle.rateLimit,
+          ThrottlingBurstLimit: throttle.burstLimit,
+        };
+        // The stage's settings name the route by its key: it must exist first.
+        for (const httpRoute of httpRoutes) this.stage.node.addDependency(httpRoute);
+      }
       if (route.public)
         for (const httpRoute of httpRoutes) {
           acknowledgeGuard(httpRoute, 'api_gw_v2_authorization_type_configured_check', route.public);
@@ -138,6 +171,9 @@ export class ServiceHttpApi extends Construct {
         );
       this.functions[route.id] = fn;
     }
+    // The L2 stage throttles the stage as a whole; per-route limits are CloudFormation's RouteSettings.
+    if (Object.keys(routeSettings).length > 0)
+      (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
   }
 
   get url(): string {

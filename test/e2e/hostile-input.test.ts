@@ -61,6 +61,11 @@ beforeAll(async () => {
     }),
     PutContact: () => ({ products: [{ serialNumber: product!.serialNumber }], contact: { ...contact } }),
     PostContactIdResend: () => ({ salesOrderNumber: body.salesOrderNumber, products: [proofs] }),
+    PostContactIdRequest: () => ({
+      certificateNumber: body.certificateNumber,
+      salesOrderNumber: body.salesOrderNumber,
+      ...proofs,
+    }),
     PutLifecycle: () => ({
       eolDate: '2027-06-30',
       partialSupportDate: '2028-06-30',
@@ -110,6 +115,8 @@ async function refused(route: Route, sent: Sent, expected?: number | RegExp) {
   const headers: Record<string, string> = {};
   const contentType = sent.contentType === undefined ? mediaTypeOf(route) : sent.contentType;
   if (contentType !== null && sent.body !== undefined) headers['content-type'] = contentType;
+  // Past the role check: what the handler does with the input is under test.
+  if (route.roles) headers.authorization = `Bearer ${await stack.token(route.roles[0]!)}`;
   const response = await fetch(`${stack.apiUrl}${sent.path ?? pathOf(route)}${sent.query ?? ''}`, {
     method: sent.method ?? route.method,
     headers,

@@ -272,7 +272,12 @@ describe('a serial registered after the GA run of a release', () => {
     const request = body(product, ['1.0'], { start: addDays(ga, -60), end: addDays(ga, 300) });
     const run = await failing.startSync(
       stateMachineArn('RegisterCertificate'),
-      JSON.stringify({ request, requestId: 'late-1', receivedAt: stack.clock.now().toISOString() }),
+      JSON.stringify({
+        request,
+        requestId: 'late-1',
+        receivedAt: stack.clock.now().toISOString(),
+        actor: { subject: 'alice', role: 'licensing-ops' },
+      }),
     );
     expect(run.status).toBe('SUCCEEDED');
     expect(JSON.parse(run.output!)).toMatchObject({ outcome: 'CREATED' });

@@ -44,6 +44,7 @@ describe('the notice re-driver', () => {
       request: body,
       requestId: 'crashed-request',
       receivedAt: s.clock.now().toISOString(),
+      actor: { subject: 'alice', role: 'licensing-ops' },
     });
     expect(out.outcome).toBe('CREATED');
     const contactKey = keys.contact(out.contactId);
@@ -107,6 +108,7 @@ describe('the notice re-driver', () => {
       request: renewal,
       requestId: 'crashed-renewal',
       receivedAt: s.clock.now().toISOString(),
+      actor: { subject: 'alice', role: 'licensing-ops' },
     });
     expect(out.outcome).toBe('RENEWED');
     const renewalKey = keys.certificate(renewal.certificateNumber);

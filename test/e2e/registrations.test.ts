@@ -33,7 +33,7 @@ describe('a first registration', () => {
     expect(email!.body.html).toContain(res.body.contactId);
     expect(email!.body.text).toContain('M1234567890');
 
-    const certificate = await stack.get('/certificates/12345678-1234567');
+    const certificate = await stack.as('support-engineer').get('/certificates/12345678-1234567');
     expect(certificate.status).toBe(200);
     expect(certificate.body.contacts).toEqual([
       expect.objectContaining({

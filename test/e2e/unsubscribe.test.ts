@@ -191,7 +191,9 @@ describe('opting out of renewal reminders', () => {
   });
 
   it('shows the opt-out on the certificate and once in its audit trail', async () => {
-    const { body: certificate } = await stack.get(`/certificates/${body.certificateNumber}`);
+    const { body: certificate } = await stack
+      .as('support-engineer')
+      .get(`/certificates/${body.certificateNumber}`);
     const byId = Object.fromEntries(certificate.contacts.map((c: any) => [c.contactId, c]));
     expect(byId[pierreId].remindersOptOut).toEqual({ at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
     const primary = certificate.contacts.find((c: any) => c.role === 'PRIMARY');

@@ -115,9 +115,15 @@ it('after a SIGKILL, the stack starts again on the same data (its DynamoDB Local
   const first = start();
   await until(`the stack answering /health\n${first.output()}`, () => healthy(p.PORT), 90_000);
   const body = registration();
+  const issued = await fetch(`http://127.0.0.1:${p.PORT}/_local/token`, {
+    method: 'POST',
+    headers: { accept: 'text/plain' },
+    body: JSON.stringify({ role: 'licensing-ops', subject: 'restart-test' }),
+  });
+  const authorization = `Bearer ${await issued.text()}`;
   const created = await fetch(`http://127.0.0.1:${p.PORT}/registrations`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization },
     body: JSON.stringify(body),
   });
   expect(created.status).toBe(201);
@@ -130,7 +136,10 @@ it('after a SIGKILL, the stack starts again on the same data (its DynamoDB Local
   const second = start();
   await until(`the stack answering /health again\n${second.output()}`, () => healthy(p.PORT), 90_000);
   expect(alive(java)).toBe(false);
-  const read = await fetch(`http://127.0.0.1:${p.PORT}/certificates/${body.certificateNumber}`);
+  // The token issued before the kill still verifies: the signing key is kept with the data.
+  const read = await fetch(`http://127.0.0.1:${p.PORT}/certificates/${body.certificateNumber}`, {
+    headers: { authorization },
+  });
   expect(read.status).toBe(200);
   const certificate = (await read.json()) as { contacts: Array<{ contactId: string }> };
   expect(certificate.contacts.map((c) => c.contactId)).toContain(contactId);

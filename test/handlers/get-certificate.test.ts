@@ -17,6 +17,7 @@ import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb
 import { RegistrationStore } from '../../functions/adapters/registrations.ts';
 import { SerialStore } from '../../functions/adapters/serials.ts';
 import { keys } from '../../functions/adapters/table-design.ts';
+import type { Role } from '../../functions/core/actors.ts';
 import { generateContactId } from '../../functions/core/contact-id.ts';
 import { handler, makeGetCertificate } from '../../functions/http/get-certificate.ts';
 import { makeRecordRegistration } from '../../functions/record-registration/handler.ts';
@@ -41,16 +42,21 @@ const register = (request: unknown, receivedAt = '2026-03-01T10:00:00.000Z') =>
     request,
     requestId: `req-${receivedAt}`,
     receivedAt,
+    actor: { subject: 'alice', role: 'licensing-ops' },
   });
 const today = (day: string) => useClock(() => new Date(`${day}T12:00:00.000Z`));
-const get = async (certificateNumber: string | undefined) =>
+/** As licensing ops (the route's first role) unless `role` says otherwise. */
+const get = async (certificateNumber: string | undefined, role?: Role) =>
   answer(
     await handler(
-      httpEvent({
-        routeKey: 'GET /certificates/{certificateNumber}',
-        rawPath: `/certificates/${certificateNumber}`,
-        ...(certificateNumber === undefined ? {} : { pathParameters: { certificateNumber } }),
-      }),
+      httpEvent(
+        {
+          routeKey: 'GET /certificates/{certificateNumber}',
+          rawPath: `/certificates/${certificateNumber}`,
+          ...(certificateNumber === undefined ? {} : { pathParameters: { certificateNumber } }),
+        },
+        role,
+      ),
       lambdaContext,
     ),
   );
@@ -68,7 +74,7 @@ afterEach(() => {
 });
 
 describe('GET /certificates/{certificateNumber}', () => {
-  it('answers the registration with masked contact emails and coverage as of today', async () => {
+  it('answers the registration, its contacts whole to licensing ops, and coverage as of today', async () => {
     await register(contractExample());
 
     const res = await get(CERTIFICATE);
@@ -80,7 +86,7 @@ describe('GET /certificates/{certificateNumber}', () => {
       salesOrderNumber: '12345678',
       tier: 'ESSENTIAL',
       term: { start: '2026-01-01', end: '2026-12-31', active: true },
-      company: { name: 'Acme SA' },
+      company: { name: 'Acme SA', address: '1 rue X, Paris', phone: '+33 1 23 45 67 89' },
       registeredAt: '2026-03-01T10:00:00.000Z',
       renewalOf: [],
       renewedBy: [],
@@ -91,7 +97,9 @@ describe('GET /certificates/{certificateNumber}', () => {
           role: 'PRIMARY',
           status: 'ACTIVE',
           name: 'Marie Curie',
-          email: expect.stringMatching(/^m\*\*\*.*@a\*\*\*.*\.example$/),
+          email: 'marie@acme.example',
+          phone: '+33 6 00 00 00 00',
+          erased: null,
           language: 'fr',
           contactIdEmail: { status: 'PENDING', sentAt: null },
         },
@@ -119,11 +127,36 @@ describe('GET /certificates/{certificateNumber}', () => {
       ],
       nextReminder: { offset: 90, on: '2026-10-02' },
       asOf: '2026-06-01',
-      audit: [{ at: '2026-03-01T10:00:00.000Z', action: 'CERTIFICATE_REGISTERED' }],
+      audit: [
+        {
+          at: '2026-03-01T10:00:00.000Z',
+          action: 'CERTIFICATE_REGISTERED',
+          actor: { subject: 'alice', role: 'licensing-ops' },
+        },
+      ],
     });
-    expect(res.raw).not.toContain('marie@acme.example');
-    expect(res.raw).not.toContain('marie@');
     expect(res.raw).not.toMatch(/"(PK|SK|GSI1PK|GSI1SK|GSI2PK|GSI2SK|fingerprint|notice)"/);
+  });
+
+  it('masks every email and phone number for a support engineer', async () => {
+    await register(contractExample());
+
+    const res = await get(CERTIFICATE, 'support-engineer');
+
+    expect(res.status).toBe(200);
+    expect(res.body.company).toEqual({
+      name: 'Acme SA',
+      address: '1 rue X, Paris',
+      phone: '+** * ** ** ** 89',
+    });
+    expect(res.body.contacts[0]).toMatchObject({
+      name: 'Marie Curie',
+      email: 'm***e@a***e.example',
+      phone: '+** * ** ** ** 00',
+    });
+    expect(res.raw).not.toContain('marie@');
+    expect(res.raw).not.toContain('+33 6 00 00 00 00');
+    expect(res.raw).not.toContain('+33 1 23 45 67 89');
   });
 
   it('shows the Contact ID email once sent', async () => {
@@ -152,23 +185,39 @@ describe('GET /certificates/{certificateNumber}', () => {
     expect(res.body.asOf).toBe('2027-01-01');
   });
 
-  it('masks emails in audit events too', async () => {
+  it('masks emails and phone numbers in audit events too, for a support engineer only', async () => {
     await register(contractExample());
     await table.put({
       ...keys.audit(CERTIFICATE, '2026-04-01T09:00:00.000Z', 'req-audit'),
       action: 'CONTACT_ADDED',
       at: '2026-04-01T09:00:00.000Z',
       email: 'pierre.curie@acme.example',
+      actor: { subject: 'alice', role: 'licensing-ops' },
+    });
+    await table.put({
+      ...keys.audit(CERTIFICATE, '2026-04-02T09:00:00.000Z', 'req-fix'),
+      action: 'CERTIFICATE_CORRECTED',
+      at: '2026-04-02T09:00:00.000Z',
+      changes: [{ field: 'primaryContact.phone', before: '+33 6 00 00 00 00', after: '+33 6 11 22 33 44' }],
     });
 
-    const res = await get(CERTIFICATE);
+    const masked = await get(CERTIFICATE, 'support-engineer');
 
-    expect(res.body.audit).toHaveLength(2);
-    expect(res.body.audit[1]).toMatchObject({
+    expect(masked.body.audit).toHaveLength(3);
+    expect(masked.body.audit[1]).toEqual({
       action: 'CONTACT_ADDED',
-      email: expect.stringMatching(/^p\*\*\*/),
+      at: '2026-04-01T09:00:00.000Z',
+      email: 'p***e@a***e.example',
+      actor: { subject: 'alice', role: 'licensing-ops' },
     });
-    expect(res.raw).not.toContain('pierre.curie@acme.example');
+    expect(masked.body.audit[2].changes).toEqual([
+      { field: 'primaryContact.phone', before: '+** * ** ** ** 00', after: '+** * ** ** ** 44' },
+    ]);
+    expect(masked.raw).not.toContain('pierre.curie@acme.example');
+
+    const whole = await get(CERTIFICATE, 'licensing-ops');
+    expect(whole.body.audit[1].email).toBe('pierre.curie@acme.example');
+    expect(whole.body.audit[2].changes[0].after).toBe('+33 6 11 22 33 44');
   });
 
   it('shows a renewal with the first registration’s contacts and one unbroken coverage', async () => {
@@ -205,12 +254,19 @@ describe('GET /certificates/{certificateNumber}', () => {
     const serials = new SerialStore(documentClient, env.TABLE_NAME);
     const serial = { serialNumber: 'M1234567890', product: 'Backup Exec' };
     const moves = [
-      { version: '12.0 MP 1', from: '12.0', at: '2026-04-01T09:00:00.000Z', requestId: 'req-mp1' },
+      {
+        version: '12.0 MP 1',
+        from: '12.0',
+        at: '2026-04-01T09:00:00.000Z',
+        requestId: 'req-mp1',
+        actor: { subject: 'alice', role: 'licensing-ops' as const },
+      },
       {
         version: '13.0',
         from: '12.0 MP 1',
         at: '2026-05-01T09:00:00.000Z',
         requestId: 'req-13',
+        actor: { subject: 'order-system', role: 'integration' as const },
         entitledBy: { version: '13.0', gaDate: '2026-04-15', rule: 'CURRENT_ON_GA' as const },
       },
     ];

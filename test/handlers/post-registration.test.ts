@@ -105,6 +105,8 @@ describe('POST /registrations: answered from the workflow', () => {
       request: parsedRequest(),
       requestId: REQUEST_ID,
       receivedAt: '2026-03-01T10:00:00.000Z',
+      // The token's subject and the role it acts in (the route's first: licensing-ops).
+      actor: { subject: 'test-licensing-ops', role: 'licensing-ops' },
     });
   });
 
@@ -292,16 +294,24 @@ describe('POST /registrations: refused before the workflow (4xx, no SFN call)', 
 });
 
 describe('makePostRegistration', () => {
-  it('hands the workflow the parsed request with the API request id and the clock’s time', async () => {
+  it('hands the workflow the parsed request with the API request id, the clock’s time and the actor', async () => {
     const register = vi.fn(async () => created('CREATED'));
     const result = await makePostRegistration(register)(
-      httpEvent({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(contractExample()) }),
+      httpEvent(
+        {
+          routeKey: 'POST /registrations',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(contractExample()),
+        },
+        'integration',
+      ),
     );
     expect(result.statusCode).toBe(201);
     expect(register).toHaveBeenCalledWith({
       request: parsedRequest(),
       requestId: REQUEST_ID,
       receivedAt: '2026-03-01T10:00:00.000Z',
+      actor: { subject: 'test-integration', role: 'integration' },
     });
   });
 
@@ -315,6 +325,7 @@ describe('makePostRegistration', () => {
     await expect(
       makePostRegistration(register)(
         httpEvent({
+          routeKey: 'POST /registrations',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(contractExample()),
         }),

@@ -51,6 +51,7 @@ const stored = {
 const put = (body: unknown) =>
   handler(
     httpEvent({
+      routeKey: 'PUT /products/{product}/majors/{major}/lifecycle',
       pathParameters: { product: 'Backup Exec', major: '12' },
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),

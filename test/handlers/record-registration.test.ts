@@ -58,10 +58,12 @@ const idOf = (payload: number) => generateContactId(() => payload);
 const store = () => new RegistrationStore(documentClient, env.TABLE_NAME);
 const record = (...payloads: number[]) =>
   makeRecordRegistration(store(), randoms(...(payloads.length ? payloads : [FIRST, SECOND])));
+const ALICE = { subject: 'alice', role: 'licensing-ops' } as const;
 const input = (request: unknown = contractExample(), requestId = 'req-1'): RecordRegistrationInput => ({
   request,
   requestId,
   receivedAt: '2026-03-01T10:00:00.000Z',
+  actor: ALICE,
 });
 const transactions = () => sends.of(TransactWriteCommand);
 const itemKeys = async () => (await table.items()).map((i) => `${i.PK} ${i.SK}`).sort();
@@ -111,6 +113,7 @@ describe('record-registration: a new certificate', () => {
       fingerprint: registrationFingerprint(parsedRequest()),
       requestId: 'req-1',
       registeredAt: '2026-03-01T10:00:00.000Z',
+      registeredBy: ALICE,
       nextReminder: { offset: 90, on: '2026-10-02' },
       GSI2PK: expect.stringMatching(/^DUE#2026-10-02#[0-3]$/),
       GSI2SK: `REMINDER#${CERTIFICATE}#90`,
@@ -348,6 +351,20 @@ describe('record-registration: refusals, as data and without writing', () => {
     });
     if (out.outcome !== 'REFUSED') throw new Error('expected REFUSED');
     expect((out.problem.errors as Array<{ path: string }>).map((e) => e.path)).toContain(path);
+    expect(sends.count).toBe(0);
+    expect(await table.items()).toEqual([]);
+  });
+
+  it.each([
+    ['no actor', undefined],
+    ['an actor with no role', { subject: 'alice' }],
+    ['an actor of another role', { subject: 'alice', role: 'admin' }],
+  ])('refuses a run started with %s as 400, touching nothing', async (_name, actor) => {
+    const out = await record()({ ...input(), actor } as unknown as RecordRegistrationInput);
+    expect(out).toMatchObject({
+      outcome: 'REFUSED',
+      problem: { status: 400, name: 'InvalidInput', detail: 'the actor is malformed' },
+    });
     expect(sends.count).toBe(0);
     expect(await table.items()).toEqual([]);
   });

@@ -183,7 +183,7 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
         'lambda_function_public_access_prohibited_check',
         'lambda_inside_vpc_check',
         'sqs_dlq_check',
-        // The public unsubscribe routes only (functions/http/routes.ts says why).
+        // The public routes only, open without a token (functions/http/routes.ts says why).
         'api_gw_v2_authorization_type_configured_check',
       ]),
     );

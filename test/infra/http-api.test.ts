@@ -2,8 +2,10 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOWS, type WorkflowName } from '../../functions/catalog.ts';
 import { ROUTES } from '../../functions/http/routes.ts';
+import { ROUTE_THROTTLES } from '../../lib/constructs/http-api.ts';
 import {
   allows,
+  importedValue,
   type Json,
   logicalIdOf,
   resourceOf,
@@ -22,6 +24,11 @@ beforeAll(() => {
 
 const routes = () =>
   Object.values(resourcesOf(stateless, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties as Json);
+const deployedRoute = (route: (typeof ROUTES)[number]): Json => {
+  const found = routes().filter((r) => r.RouteKey === `${route.method} ${route.path}`);
+  expect(found, route.id).toHaveLength(1);
+  return found[0]!;
+};
 
 describe('HTTP API', () => {
   it('serves exactly the routes of functions/http/routes.ts', () => {
@@ -32,14 +39,65 @@ describe('HTTP API', () => {
     ).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
   });
 
-  it('authorizes every route with IAM (SigV4), but the public ones, each with its reason', () => {
-    expect(routes().length).toBeGreaterThan(0);
-    const open = new Set(ROUTES.filter((r) => r.public).map((r) => `${r.method} ${r.path}`));
-    // Only the unsubscribe routes (a customer's mail client or browser), whose token is signed.
-    expect([...open].sort()).toEqual(['GET /customer/unsubscribe', 'POST /unsubscribe']);
-    for (const route of ROUTES.filter((r) => r.public)) expect(route.public!.length).toBeGreaterThan(40);
-    for (const route of routes())
-      expect(route.AuthorizationType, route.RouteKey).toBe(open.has(route.RouteKey) ? 'NONE' : 'AWS_IAM');
+  it('needs a Cognito access token on every route with roles, through the one JWT authorizer', () => {
+    const authorizers = Object.keys(resourcesOf(stateless, 'AWS::ApiGatewayV2::Authorizer'));
+    expect(authorizers).toEqual([
+      logicalIdOf(synth.stateless.httpApi.api.node.findChild('CognitoAccessToken')),
+    ]);
+    const withRoles = ROUTES.filter((r) => r.roles);
+    expect(withRoles.length).toBeGreaterThan(0);
+    for (const route of withRoles) {
+      expect(route.roles!.length, route.id).toBeGreaterThan(0);
+      const deployed = deployedRoute(route);
+      expect(deployed.AuthorizationType, route.id).toBe('JWT');
+      expect(deployed.AuthorizerId, route.id).toEqual({ Ref: authorizers[0] });
+      // The handlers check the role (groups for people, the scope for systems): no scope here.
+      expect(deployed.AuthorizationScopes, route.id).toBeUndefined();
+    }
+  });
+
+  it('opens every public route, and only those, each with its reason', () => {
+    const open = ROUTES.filter((r) => r.public);
+    for (const route of open) {
+      expect(route.public!.length, route.id).toBeGreaterThan(40);
+      const deployed = deployedRoute(route);
+      expect(deployed.AuthorizationType, route.id).toBe('NONE');
+      expect(deployed.AuthorizerId, route.id).toBeUndefined();
+    }
+    // Only what CONTRACT.md ("Who may do what") lists as public: no route is opened by mistake.
+    const contractPublic = (key: string) =>
+      [
+        'GET /health',
+        'GET /openapi.json',
+        'GET /docs',
+        'GET /products/{product}/majors/{major}/lifecycle',
+        'GET /products/{product}/lifecycle.svg',
+        'GET /products/{product}/lifecycle.ics',
+        'POST /self-service/contact-id-requests',
+        // The one-click unsubscribe its reminders' List-Unsubscribe header names.
+        'POST /unsubscribe',
+      ].includes(key) || key.startsWith('GET /customer/');
+    for (const route of open) expect(contractPublic(`${route.method} ${route.path}`), route.id).toBe(true);
+    // Every deployed route is one of the two kinds.
+    expect(routes().filter((r) => r.AuthorizationType === 'NONE')).toHaveLength(open.length);
+    expect(routes().filter((r) => r.AuthorizationType === 'JWT')).toHaveLength(ROUTES.length - open.length);
+  });
+
+  it("accepts tokens issued by the stage's user pool to either of its app clients", () => {
+    const authorizer = Object.values(resourcesOf(stateless, 'AWS::ApiGatewayV2::Authorizer'))[0]!.Properties;
+    expect(authorizer.AuthorizerType).toBe('JWT');
+    expect(authorizer.ApiId).toEqual({ Ref: logicalIdOf(synth.stateless.httpApi.api) });
+    expect(authorizer.IdentitySource).toEqual(['$request.header.Authorization']);
+    const [separator, parts] = authorizer.JwtConfiguration.Issuer['Fn::Join'] as [string, unknown[]];
+    expect(separator).toBe('');
+    expect(parts.slice(0, 3)).toEqual(['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/']);
+    expect(parts).toHaveLength(4);
+    const identity = synth.stateful.identity;
+    expect(importedValue(synth, parts[3])).toEqual({ Ref: logicalIdOf(identity.userPool) });
+    expect((authorizer.JwtConfiguration.Audience as unknown[]).map((a) => importedValue(synth, a))).toEqual([
+      { Ref: logicalIdOf(identity.systemsClient) },
+      { Ref: logicalIdOf(identity.consoleClient) },
+    ]);
   });
 
   it('sends each route to its own function', () => {
@@ -68,12 +126,45 @@ describe('HTTP API', () => {
     expect(JSON.parse(stage.AccessLogSettings.Format)).toMatchObject({
       requestId: '$context.requestId',
       status: '$context.status',
-      userArn: '$context.identity.userArn',
+      subject: '$context.authorizer.claims.sub',
+      clientId: '$context.authorizer.claims.client_id',
+      authorizerError: '$context.authorizer.error',
     });
+    // Nothing of IAM callers any more: the caller is the token's subject.
+    expect(stage.AccessLogSettings.Format).not.toContain('$context.identity.userArn');
     expect(stage.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
     expect(stage.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThanOrEqual(
       stage.DefaultRouteSettings.ThrottlingRateLimit,
     );
+  });
+
+  it('throttles the public self-service form tighter than the stage, on its own route', () => {
+    const { Properties: stage, DependsOn } = Object.values(
+      resourcesOf(stateless, 'AWS::ApiGatewayV2::Stage'),
+    )[0]!;
+    const byId = Object.fromEntries(ROUTES.map((r) => [r.id, r]));
+    expect(Object.keys(ROUTE_THROTTLES)).toContain('PostContactIdRequest');
+    expect(Object.keys(stage.RouteSettings).sort()).toEqual(
+      Object.keys(ROUTE_THROTTLES)
+        .map((id) => `${byId[id]!.method} ${byId[id]!.path}`)
+        .sort(),
+    );
+    expect(stage.RouteSettings['POST /self-service/contact-id-requests']).toEqual({
+      ThrottlingRateLimit: 5,
+      ThrottlingBurstLimit: 10,
+    });
+    for (const settings of Object.values(stage.RouteSettings as Record<string, Json>)) {
+      expect(settings.ThrottlingRateLimit).toBeLessThan(stage.DefaultRouteSettings.ThrottlingRateLimit);
+      expect(settings.ThrottlingBurstLimit).toBeLessThan(stage.DefaultRouteSettings.ThrottlingBurstLimit);
+    }
+    // The stage-wide throttle stays for every other route.
+    expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    // CloudFormation finds a route by its key only once the route exists.
+    const routeIds = Object.entries(resourcesOf(stateless, 'AWS::ApiGatewayV2::Route'))
+      .filter(([, r]) => r.Properties.RouteKey in stage.RouteSettings)
+      .map(([id]) => id);
+    expect(routeIds).toHaveLength(Object.keys(ROUTE_THROTTLES).length);
+    for (const id of routeIds) expect(DependsOn).toContain(id);
   });
 
   it('outputs its URL', () => {

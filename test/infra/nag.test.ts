@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -46,8 +47,8 @@ describe('cdk-nag (AwsSolutions)', () => {
     // SQS3 ("no DLQ of its own") has no finding to name: it is acknowledged only on dead-letter queues.
     const deadLetterQueue = (a: { id: string; path: string }) =>
       a.id === 'AwsSolutions::AwsSolutions-SQS3' && /\/DeadLetters$/.test(a.path);
-    // APIG4 and SMG4 name no finding either: only on the public routes (unsubscribe, with their
-    // reason in functions/http/routes.ts) and on the secret that signs their links.
+    // APIG4 and SMG4 name no finding either: only on the public routes (no token: their reason
+    // is in functions/http/routes.ts) and on the secret that signs unsubscribe links.
     const publicRoute = (a: { id: string; path: string; reason?: string }) =>
       a.id === 'AwsSolutions::AwsSolutions-APIG4' &&
       /-Stateless\/Http\/Api\/[A-Z]+--/.test(a.path) &&
@@ -99,6 +100,14 @@ describe('cdk-nag (AwsSolutions)', () => {
     ]);
   });
 
+  it('passes the user pool on its merits: MFA, a strong password policy, the Plus plan (COG1, COG2, COG8), none acknowledged', () => {
+    expect(synth.stateful.identity.userPool).toBeDefined();
+    const cognito = acknowledgments(synth.app).filter(
+      (a) => /AwsSolutions-COG/.test(a.id) || /\/Identity\//.test(a.path),
+    );
+    expect(cognito).toEqual([]);
+  });
+
   it('ran on the service’s synth, with the Control Tower checks', () => {
     const report = JSON.parse(readFileSync(join(synth.assembly.directory, 'validation-report.json'), 'utf8'));
     expect((report.pluginReports as Json[]).map((r) => r.pluginName)).toEqual(
@@ -112,6 +121,8 @@ describe('cdk-nag (AwsSolutions)', () => {
     const app = testApp();
     const { stateful } = buildService(app);
     const canary = new Bucket(stateful, 'Canary');
+    // A pool with CDK's defaults: MFA off, the Essentials plan.
+    const canaryPool = new UserPool(stateful, 'CanaryPool');
     const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
     expect(report.success).toBe(false);
     const onCanary = report.violations.filter((v) =>
@@ -120,5 +131,20 @@ describe('cdk-nag (AwsSolutions)', () => {
       ),
     );
     expect(onCanary.map((v) => v.ruleName)).toContain('AwsSolutions-S1');
+    const onCanaryPool = report.violations
+      .filter((v) =>
+        v.violatingResources.some(
+          (r) => (r as { constructPath?: string }).constructPath === canaryPool.node.defaultChild!.node.path,
+        ),
+      )
+      .map((v) => v.ruleName);
+    expect(onCanaryPool).toEqual(expect.arrayContaining(['AwsSolutions-COG2', 'AwsSolutions-COG8']));
+    // The service's own pool is not among the findings.
+    const servicePool = stateful.identity.userPool.node.defaultChild!.node.path;
+    expect(
+      report.violations.filter((v) =>
+        v.violatingResources.some((r) => (r as { constructPath?: string }).constructPath === servicePool),
+      ),
+    ).toEqual([]);
   });
 });

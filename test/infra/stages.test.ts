@@ -80,6 +80,40 @@ describe('stages', () => {
   });
 });
 
+describe('the production user pool', () => {
+  const pool = (): Json => {
+    const pools = Object.values(resourcesOf(prod.statefulTemplate, 'AWS::Cognito::UserPool'));
+    expect(pools).toHaveLength(1);
+    return pools[0]!;
+  };
+
+  it('is protected from deletion and retained past its stack: it holds the people', () => {
+    const resource = pool();
+    expect(resource.Properties.DeletionProtection).toBe('ACTIVE');
+    expect(resource.DeletionPolicy).toBe('Retain');
+    expect(resource.UpdateReplacePolicy).toBe('Retain');
+    // The same MFA and Plus plan as every stage.
+    expect(resource.Properties.MfaConfiguration).toBe('ON');
+    expect(resource.Properties.UserPoolTier).toBe('PLUS');
+  });
+
+  it("takes the console's URLs and the domain prefix from context", () => {
+    const consoleClient = resourceOf(prod.statefulTemplate, prod.stateful.identity.consoleClient).Properties;
+    const urls = PRODUCTION.consoleUrl.split(',');
+    expect(consoleClient.CallbackURLs).toEqual(urls);
+    expect(consoleClient.LogoutURLs).toEqual(urls);
+    for (const url of consoleClient.CallbackURLs) expect(url).toMatch(/^https:\/\//);
+    prod.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: PRODUCTION.cognitoDomainPrefix,
+    });
+  });
+
+  it('cannot be synthesized for prod without the console URL', () => {
+    const { consoleUrl: _, ...withoutConsole } = PRODUCTION;
+    expect(() => synthService(withoutConsole)).toThrow(/context "consoleUrl" is required on prod/);
+  });
+});
+
 describe('links in the emails', () => {
   it('come from configuration (CDK context), defaulting to the vendor sites, https only', () => {
     const env = ({ stateless, statelessTemplate }: Synthesized) =>

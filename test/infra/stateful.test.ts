@@ -2,6 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { templateName } from '../../functions/adapters/mailer.ts';
 import { projectionOf, TABLE_DESIGN } from '../../functions/adapters/table-design.ts';
+import { TIME_TO_LIVE_ATTRIBUTE } from '../../lib/stateful-stack.ts';
 import { EMAIL_TEMPLATES } from '../../templates/email/index.ts';
 import { type Json, resourceOf, resourcesOf, type Synthesized, synthService, TEST_STAGE } from './synth.ts';
 
@@ -54,6 +55,15 @@ describe('the table', () => {
     // SSEEnabled: KMS with the AWS managed key (aws/dynamodb) instead of the DynamoDB-owned key.
     expect(Properties.SSESpecification).toMatchObject({ SSEEnabled: true });
     expect(Properties.StreamSpecification).toBeUndefined();
+  });
+
+  it('deletes items past their `expiresAt` (epoch seconds): the TTL the self-service rate counter uses', () => {
+    expect(TIME_TO_LIVE_ATTRIBUTE).toBe('expiresAt');
+    expect(table().Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    // Not a key of the table or an index: any item may carry it.
+    expect((table().Properties.AttributeDefinitions as Json[]).map((a) => a.AttributeName)).not.toContain(
+      'expiresAt',
+    );
   });
 
   it('is retained when removed from the stack or replaced', () => {

@@ -39,6 +39,8 @@ export const PRODUCTION = {
   downloadsUrl: 'https://downloads.acme.example',
   reminderOffsets: { BASIC: [60, 30, 0] },
   upgradePageSize: '250',
+  consoleUrl: 'https://console.acme.example/,https://console.acme.example/signed-out',
+  cognitoDomainPrefix: 'acme-entitlements-prod',
 } as const;
 
 /** A test App: cdk.json's context plus `extra`, without bundling or the built-in CloudFormation validation. */
@@ -89,6 +91,20 @@ export type Json = Record<string, any>;
 
 export const resourcesOf = (template: Template, type: string): Record<string, Json> =>
   template.findResources(type) as Record<string, Json>;
+
+/**
+ * What a `Fn::ImportValue` of the stateless stack imports: the value the stateful stack
+ * exports under that name (e.g. `{ Ref: <user pool> }`).
+ */
+export function importedValue(synth: Synthesized, imported: unknown): unknown {
+  const name = (imported as Json)['Fn::ImportValue'];
+  if (typeof name !== 'string') throw new Error(`not an import: ${JSON.stringify(imported)}`);
+  const output = Object.values((synth.statefulTemplate.toJSON().Outputs ?? {}) as Record<string, Json>).find(
+    (o) => o.Export?.Name === name,
+  );
+  if (!output) throw new Error(`the stateful stack exports no ${name}`);
+  return output.Value;
+}
 
 /** Every IAM statement attached (inline, through AWS::IAM::Policy) to the role with that logical id. */
 export function statementsOfRole(template: Template, roleLogicalId: string): Json[] {

@@ -23,10 +23,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import type { Role } from '../../functions/core/actors.ts';
 import { freePort } from '../../local/ports.ts';
 import { type RunningSes, startLocalSes } from '../../local/ses.ts';
 import { ROOT, TEMPLATE_PREFIX } from '../../local/stack.ts';
-import type { Email } from './stack.ts';
+import { type Email, rolesFor } from './stack.ts';
 
 export interface ChildStackOptions {
   /** Default: the test run's DynamoDB Local. */
@@ -139,12 +140,30 @@ export async function startChildStack(options: ChildStackOptions = {}): Promise<
     await exited;
   };
 
+  // A token for the route's first role from the child's local issuer (POST /_local/token).
+  const tokens = new Map<Role, string>();
+  const tokenFor = async (role: Role) => {
+    if (!tokens.has(role)) {
+      const answer = await fetch(`${apiUrl}/_local/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ role, subject: 'fault-test' }),
+      });
+      if (!answer.ok) throw new Error(`the local issuer answered ${answer.status}: ${await answer.text()}`);
+      tokens.set(role, ((await answer.json()) as { access_token: string }).access_token);
+    }
+    return tokens.get(role)!;
+  };
   const request = async (method: string, path: string, body?: unknown): Promise<Answer> => {
+    const role = rolesFor(method, path)[0];
+    const headers: Record<string, string> = {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(role ? { authorization: `Bearer ${await tokenFor(role)}` } : {}),
+    };
     const response = await fetch(`${apiUrl}${path}`, {
       method,
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
     let parsed: unknown = text;

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
+import type { Role } from '../../functions/core/actors.ts';
+import { ROUTES } from '../../functions/http/routes.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
 
@@ -14,21 +16,62 @@ export interface Email {
   body: { text?: string; html?: string };
 }
 
+type Answer = { status: number; body: any; headers: Headers };
+
+/** Calls the API as one role (or with no token at all). */
+export interface Client {
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Answer>;
+  put(path: string, body: unknown, headers?: Record<string, string>): Promise<Answer>;
+  patch(path: string, body: unknown, headers?: Record<string, string>): Promise<Answer>;
+  delete(path: string, headers?: Record<string, string>): Promise<Answer>;
+  get(path: string, headers?: Record<string, string>): Promise<Answer>;
+}
+
+/**
+ * The roles the route table allows on `method path`: a test stack call carries a token for
+ * the first of them unless it says otherwise (`as(role)`, `anonymous`, or its own
+ * Authorization header).
+ */
+const COMPILED = ROUTES.map((route) => ({
+  route,
+  pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}$`),
+}));
+export function rolesFor(method: string, path: string): readonly Role[] {
+  const pathname = path.split('?')[0]!;
+  return COMPILED.find((c) => c.route.method === method && c.pattern.test(pathname))?.route.roles ?? [];
+}
+
 export interface TestStack extends LocalStack {
+  /** As `role`, with the subject `test-<role>` unless given. */
+  as(role: Role, subject?: string): Client;
+  /** No Authorization header. */
+  anonymous: Client;
+  /** A token from the local issuer, as `POST /_local/token` gives it. */
+  token(role: Role, subject?: string): Promise<string>;
   post(
     path: string,
     body: unknown,
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: any; headers: Headers }>;
-  put(path: string, body: unknown): Promise<{ status: number; body: any; headers: Headers }>;
+  put(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** A JSON merge patch (RFC 7396) unless `headers` says otherwise. */
   patch(
     path: string,
     body: unknown,
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: any; headers: Headers }>;
-  delete(path: string): Promise<{ status: number; body: any; headers: Headers }>;
-  get(path: string): Promise<{ status: number; body: any; headers: Headers }>;
+  delete(
+    path: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+  get(
+    path: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   emails(to?: string): Promise<Email[]>;
   /** Every item in the table (tests only: the service itself never scans). */
   items(): Promise<Array<Record<string, any>>>;
@@ -50,7 +93,29 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
   });
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const tokens = new Map<string, Promise<string>>();
+  const token = (role: Role, subject = `test-${role}`) => {
+    const key = `${role} ${subject}`;
+    if (!tokens.has(key))
+      tokens.set(
+        key,
+        stack.tokens.issue({ role, subject }).then((t) => t.access_token),
+      );
+    return tokens.get(key)!;
+  };
+  /** `as`: a role and subject, null for no token, undefined for the route's first role. */
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    given: Record<string, string> = {},
+    as?: { role: Role; subject?: string } | null,
+  ) => {
+    const headers = { ...given };
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'authorization') && as !== null) {
+      const role = as?.role ?? rolesFor(method, path)[0];
+      if (role) headers.authorization = `Bearer ${await token(role, as?.subject)}`;
+    }
     const response = await fetch(`${stack.apiUrl}${path}`, {
       method,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
@@ -63,14 +128,20 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     } catch {}
     return { status: response.status, body: parsed as any, headers: response.headers };
   };
+  const client = (as?: { role: Role; subject?: string } | null): Client => ({
+    post: (path, body, headers) => call('POST', path, body, headers, as),
+    put: (path, body, headers) => call('PUT', path, body, headers, as),
+    patch: (path, body, headers) =>
+      call('PATCH', path, body, { 'content-type': 'application/merge-patch+json', ...headers }, as),
+    delete: (path, headers) => call('DELETE', path, undefined, headers, as),
+    get: (path, headers) => call('GET', path, undefined, headers, as),
+  });
   return {
     ...stack,
-    post: (path, body, headers) => call('POST', path, body, headers),
-    put: (path, body) => call('PUT', path, body),
-    patch: (path, body, headers) =>
-      call('PATCH', path, body, { 'content-type': 'application/merge-patch+json', ...headers }),
-    delete: (path) => call('DELETE', path),
-    get: (path) => call('GET', path),
+    ...client(),
+    as: (role, subject) => client({ role, ...(subject ? { subject } : {}) }),
+    anonymous: client(null),
+    token,
     async emails(to) {
       const store = (await (await fetch(`${stack.sesUrl}/store`)).json()) as { emails: Email[] };
       return store.emails.filter((e) => !to || e.destination.to.includes(to));

@@ -38,7 +38,12 @@ function context(
   const decision = decideRegistration(
     parsedRequest(body),
     { certificate: null, serials: [], primaryContactOf: {} },
-    { now: NOW, requestId: 'r', candidateContactId: PRIMARY },
+    {
+      now: NOW,
+      requestId: 'r',
+      actor: { subject: 'alice', role: 'licensing-ops' as const },
+      candidateContactId: PRIMARY,
+    },
   );
   if (decision.kind !== 'CREATE') throw new Error('expected a creation');
   return {

@@ -30,7 +30,12 @@ function registered(body = contractExample()): CorrectionContext {
   const decision = decideRegistration(
     parsedRequest(body),
     { certificate: null, serials: [], primaryContactOf: {} },
-    { now: new Date('2026-01-02T09:00:00Z'), requestId: 'r1', candidateContactId: PRIMARY },
+    {
+      now: new Date('2026-01-02T09:00:00Z'),
+      requestId: 'r1',
+      actor: { subject: 'alice', role: 'licensing-ops' as const },
+      candidateContactId: PRIMARY,
+    },
   );
   if (decision.kind !== 'CREATE') throw new Error('expected a new registration');
   return {

@@ -38,7 +38,12 @@ function registered(language: Language) {
   const decision = decideRegistration(
     parsedRequest(body),
     { certificate: null, serials: [], primaryContactOf: {} },
-    { now: new Date('2026-01-02T10:00:00Z'), requestId: 'r', candidateContactId: '1234567897' },
+    {
+      now: new Date('2026-01-02T10:00:00Z'),
+      requestId: 'r',
+      actor: { subject: 'alice', role: 'licensing-ops' as const },
+      candidateContactId: '1234567897',
+    },
   );
   if (decision.kind !== 'CREATE') throw new Error('expected a creation');
   return decision;

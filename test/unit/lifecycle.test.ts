@@ -7,6 +7,7 @@ import {
   milestoneExecutionName,
   milestoneScheduleName,
   phaseOn,
+  publicHistory,
   slug,
   supportPhaseOn,
 } from '../../functions/core/lifecycle.ts';
@@ -279,5 +280,31 @@ describe('lifecyclePicture', () => {
 
   it('says so when nothing is scheduled', () => {
     expect(lifecyclePicture('P', [], '2027-01-01')).toContain('No end of life is scheduled');
+  });
+});
+
+describe('publicHistory', () => {
+  it('keeps what happened and when, never who did it', () => {
+    const history = [
+      {
+        at: '2026-11-26T09:00:00.000Z',
+        event: 'SCHEDULED',
+        requestId: 'r1',
+        dates,
+        actor: { subject: 'paula', role: 'product-manager' },
+      },
+      {
+        at: '2027-03-01T00:00:00.000Z',
+        event: 'EOL',
+        actor: { subject: 'entitlements-service', role: 'service' },
+      },
+    ];
+    const shown = publicHistory(history);
+    expect(shown).toEqual([
+      { at: '2026-11-26T09:00:00.000Z', event: 'SCHEDULED', requestId: 'r1', dates },
+      { at: '2027-03-01T00:00:00.000Z', event: 'EOL' },
+    ]);
+    expect(JSON.stringify(shown)).not.toContain('paula');
+    expect(history[0]).toHaveProperty('actor'); // the stored events are left as they are
   });
 });

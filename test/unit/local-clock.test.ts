@@ -166,6 +166,26 @@ describe('a saved clock', () => {
   });
 });
 
+describe('a clock started on a given day (npm start -- --today)', () => {
+  it('reads that day when fresh, in the past or the future, and runs nothing for the days before it', async () => {
+    const ran: string[] = [];
+    const clock = new LocalClock(statePath, new Date('2026-11-27T09:00:00Z'));
+    clock.daily({ name: 'job', run: async (day) => void ran.push(day) });
+    expect(clock.resumed).toBe(false);
+    expect(Math.abs(clock.now().getTime() - Date.parse('2026-11-27T09:00:00Z'))).toBeLessThan(1000);
+    await clock.moveTo(new Date('2026-11-29T09:00:00Z'));
+    expect(ran).toEqual(['2026-11-28', '2026-11-29']);
+  });
+
+  it('keeps a saved clock where it was (the stack decides whether to move it forward or refuse)', async () => {
+    const first = new LocalClock(statePath, new Date('2030-01-01T00:00:00Z'));
+    await first.moveTo(new Date('2030-01-02T00:00:00Z'));
+    const again = new LocalClock(statePath, new Date('2026-11-27T00:00:00Z'));
+    expect(again.resumed).toBe(true);
+    expect(dayOf(again.now())).toBe('2030-01-02');
+  });
+});
+
 describe('parseInstant', () => {
   it.each([
     ['2027-01-31T09:00:00Z', '2027-01-31T09:00:00.000Z'],

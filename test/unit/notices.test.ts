@@ -23,7 +23,12 @@ describe('the Contact ID email', () => {
   const decision = decideRegistration(
     parsedRequest(body),
     { certificate: null, serials: [], primaryContactOf: {} },
-    { now: new Date(at), requestId: 'r', candidateContactId: '1234567897' },
+    {
+      now: new Date(at),
+      requestId: 'r',
+      actor: { subject: 'alice', role: 'licensing-ops' as const },
+      candidateContactId: '1234567897',
+    },
   );
   if (decision.kind !== 'CREATE') throw new Error('expected a creation');
   const { certificate, contact: primary } = decision;
@@ -70,7 +75,12 @@ describe('the words and dates of the Contact ID email', () => {
     const decision = decideRegistration(
       parsedRequest(body),
       { certificate: null, serials: [], primaryContactOf: {} },
-      { now: new Date(at), requestId: 'r', candidateContactId: '1234567897' },
+      {
+        now: new Date(at),
+        requestId: 'r',
+        actor: { subject: 'alice', role: 'licensing-ops' as const },
+        candidateContactId: '1234567897',
+      },
     );
     if (decision.kind !== 'CREATE') throw new Error('expected a creation');
     return decision;

@@ -268,9 +268,11 @@ const EXISTING_CONTACT = '9876543217';
 const ROOT = '11111111-1111111';
 
 const emptyContext = (): RegistrationContext => ({ certificate: null, serials: [], primaryContactOf: {} });
+const ALICE = { subject: 'alice', role: 'licensing-ops' } as const;
 const options = (overrides: Partial<Parameters<typeof decideRegistration>[2]> = {}) => ({
   now: NOW,
   requestId: 'req-1',
+  actor: ALICE,
   candidateContactId: CANDIDATE,
   ...overrides,
 });
@@ -345,6 +347,7 @@ describe('decideRegistration: a new certificate', () => {
       fingerprint: registrationFingerprint(request),
       registeredAt: '2026-03-01T10:00:00.000Z',
       requestId: 'req-1',
+      registeredBy: { subject: 'alice', role: 'licensing-ops' },
       nextReminder: { offset: 90, on: '2026-10-02' },
       roster: {
         [CANDIDATE]: {
@@ -431,7 +434,7 @@ describe('decideRegistration: the same certificate again', () => {
   const first = decideRegistration(request, emptyContext(), options());
   const stored = { ...emptyContext(), certificate: first.certificate };
 
-  it('replays identical content, returning the stored certificate', () => {
+  it('replays identical content, returning the stored certificate (whoever sends it again)', () => {
     const again = decideRegistration(
       parsedRequest(withField(contractExample(), 'primaryContact.email', 'MARIE@acme.example')),
       stored,
@@ -439,9 +442,11 @@ describe('decideRegistration: the same certificate again', () => {
         candidateContactId: '1000000008',
         now: new Date('2026-04-01T00:00:00Z'),
         requestId: 'req-2',
+        actor: { subject: 'order-system', role: 'integration' },
       }),
     );
     expect(again).toEqual({ kind: 'REPLAY', certificate: first.certificate });
+    expect(again.certificate.registeredBy).toEqual({ subject: 'alice', role: 'licensing-ops' });
     expect(again.certificate.primaryContactId).toBe(CANDIDATE);
   });
 
@@ -618,11 +623,13 @@ describe('decideRenewalContacts: the Contact ID a renewal emails', () => {
         out.change!,
         { certificateNumber: RENEWAL, registeredAt: NOW.toISOString(), requestId: 'req-1' },
         'New@acme.example',
+        ALICE,
       ),
     ).toEqual({
       action: 'RENEWAL_CONTACTS_CHANGED',
       at: NOW.toISOString(),
       requestId: 'req-1',
+      actor: { subject: 'alice', role: 'licensing-ops' },
       via: RENEWAL,
       contactId: CANDIDATE,
       change: 'NEW_PRIMARY',

@@ -225,6 +225,8 @@ describe('decideUpgrade', () => {
 
 describe('decideRelease', () => {
   const now = new Date('2027-01-10T10:00:00Z');
+  const PM = { subject: 'paula', role: 'product-manager' } as const;
+  const BOB = { subject: 'bob', role: 'product-manager' } as const;
   const stored = (over: Partial<Release> = {}): Release => ({
     product: 'P',
     version: '12.5',
@@ -239,7 +241,7 @@ describe('decideRelease', () => {
 
   it('announces a release, future or past', () => {
     for (const gaDate of ['2027-03-01', '2026-12-01']) {
-      const { release: r, changed } = decideRelease('P', '12.5', { gaDate }, null, now);
+      const { release: r, changed } = decideRelease('P', '12.5', { gaDate }, null, now, PM);
       expect(changed).toBe(true);
       expect(r).toMatchObject({ gaDate, status: 'SCHEDULED', revision: 1, versionKey: '0012.0005.0000.000' });
     }
@@ -247,31 +249,37 @@ describe('decideRelease', () => {
 
   it('the same GA date again changes nothing', () => {
     const current = stored();
-    expect(decideRelease('P', '12.5', { gaDate: '2027-03-01' }, current, now)).toEqual({
+    expect(decideRelease('P', '12.5', { gaDate: '2027-03-01' }, current, now, PM)).toEqual({
       release: current,
       changed: false,
     });
   });
 
   it('moves a GA date still ahead', () => {
-    const { release: r } = decideRelease('P', '12.5', { gaDate: '2027-04-01' }, stored(), now);
+    const { release: r } = decideRelease('P', '12.5', { gaDate: '2027-04-01' }, stored(), now, PM);
     expect(r).toMatchObject({ gaDate: '2027-04-01', revision: 2, announcedAt: '2027-01-01T00:00:00.000Z' });
   });
 
   it('keeps the day of the first announcement through every reschedule', () => {
-    const { release: first } = decideRelease('P', '12.5', { gaDate: '2027-03-01' }, null, now);
+    const { release: first } = decideRelease('P', '12.5', { gaDate: '2027-03-01' }, null, now, PM);
     expect(first.announcedOn).toBe('2027-01-10');
     const later = new Date('2027-02-01T10:00:00Z');
-    const { release: moved } = decideRelease('P', '12.5', { gaDate: '2027-04-01' }, first, later);
+    const { release: moved } = decideRelease('P', '12.5', { gaDate: '2027-04-01' }, first, later, BOB);
     expect(moved).toMatchObject({ announcedOn: '2027-01-10', gaDate: '2027-04-01', revision: 2 });
+    // Who announced first stays; who moved the date is the last to change it.
+    expect(first).toMatchObject({ announcedBy: PM, updatedBy: PM });
+    expect(moved).toMatchObject({ announcedBy: PM, updatedBy: BOB });
     // A record older than announcedOn: its first announcement's day, from announcedAt.
-    const { release: older } = decideRelease('P', '12.5', { gaDate: '2027-04-01' }, stored(), now);
+    const { release: older } = decideRelease('P', '12.5', { gaDate: '2027-04-01' }, stored(), now, PM);
     expect(older.announcedOn).toBe('2027-01-01');
+    // Nor is a record older than roles given an announcer after the fact.
+    expect(older.announcedBy).toBeUndefined();
+    expect(older.updatedBy).toEqual(PM);
   });
 
   it('refuses to move a GA date that has come, or a decided release (409)', () => {
     expect(() =>
-      decideRelease('P', '12.5', { gaDate: '2027-04-01' }, stored({ gaDate: '2027-01-10' }), now),
+      decideRelease('P', '12.5', { gaDate: '2027-04-01' }, stored({ gaDate: '2027-01-10' }), now, PM),
     ).toThrow(Conflict);
     expect(() =>
       decideRelease(
@@ -280,6 +288,7 @@ describe('decideRelease', () => {
         { gaDate: '2027-04-01' },
         stored({ status: 'DECIDED', gaDate: '2027-01-05' }),
         now,
+        PM,
       ),
     ).toThrow(/cannot move/);
   });
@@ -342,7 +351,11 @@ describe('majorGaDates', () => {
 });
 
 describe('decideVersionMove', () => {
-  const MOVE = { at: '2027-08-01T10:00:00.000Z', requestId: 'req-1' };
+  const MOVE = {
+    at: '2027-08-01T10:00:00.000Z',
+    requestId: 'req-1',
+    actor: { subject: 'alice', role: 'licensing-ops' as const },
+  };
   const v13 = {
     product: 'Backup Exec',
     version: '13.0',
@@ -372,7 +385,7 @@ describe('decideVersionMove', () => {
       expect(move).toMatchObject({
         kind: 'MOVE',
         version,
-        entry: { version, from: '12.0', at: MOVE.at, requestId: 'req-1' },
+        entry: { version, from: '12.0', at: MOVE.at, requestId: 'req-1', actor: MOVE.actor },
       });
       if (move.kind === 'MOVE') expect(move.entry.entitledBy).toBeUndefined();
     }

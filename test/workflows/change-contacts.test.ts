@@ -23,6 +23,7 @@ const change = (action: 'ADD' | 'REPLACE' | 'RESEND', certificateNumber: string,
   request,
   requestId: `req-${++requests}`,
   receivedAt: stack.clock.now().toISOString(),
+  actor: { subject: 'alice', role: 'licensing-ops' },
 });
 
 async function registered() {

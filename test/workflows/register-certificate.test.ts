@@ -30,7 +30,12 @@ afterAll(() => stack?.stop());
 
 const registerArn = stateMachineArn('RegisterCertificate');
 const input = (request: unknown) =>
-  JSON.stringify({ request, requestId: `req-${Math.random()}`, receivedAt: '2026-03-01T10:00:00.000Z' });
+  JSON.stringify({
+    request,
+    requestId: `req-${Math.random()}`,
+    receivedAt: '2026-03-01T10:00:00.000Z',
+    actor: { subject: 'alice', role: 'licensing-ops' },
+  });
 
 describe('register-certificate.asl.json', () => {
   it('records, starts the delivery named after the notice, and stays within 6 state transitions in all', async () => {
@@ -92,6 +97,7 @@ describe('Contact IDs are never reused', () => {
       request: second,
       requestId: 'r-collision',
       receivedAt: '2026-03-01T10:00:00.000Z',
+      actor: { subject: 'alice', role: 'licensing-ops' },
     });
     expect(out).toMatchObject({ outcome: 'CREATED' });
     const fresh = `987654321${luhnCheckDigit('987654321')}`;
