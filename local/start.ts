@@ -140,7 +140,9 @@ try {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`
 Entitlement service — local stack ready in ${seconds} s${inMemory ? ' (in memory: nothing is kept)' : ` (data kept in ${dataDir})`}
-  API       ${stack.apiUrl}          try: curl -X POST ${stack.apiUrl}/registrations -H 'content-type: application/json' -d @examples/registration.json
+  API       ${stack.apiUrl}          OpenAPI at ${stack.apiUrl}/openapi.json
+  Tokens    TOKEN=$(curl -s ${stack.apiUrl}/_local/token -H 'accept: text/plain' -d '{"role":"licensing-ops","subject":"alice"}')
+            then: curl -X POST ${stack.apiUrl}/registrations -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d @examples/registration.json
   Mailbox   ${stack.sesUrl}          (JSON at ${stack.sesUrl}/store)
   DynamoDB  ${stack.dynamodbEndpoint}  table ${stack.tableName}
   Clock     ${stack.apiUrl}/_local/clock   now ${stack.clock.now().toISOString()}
