@@ -147,15 +147,9 @@ async function issuerRoute(
       const refused = only('POST');
       if (refused) return refused;
       try {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(body);
-        } catch {
-          throw new InvalidInput('send {"role": "licensing-ops", "subject": "alice"}', [
-            { path: '(body)', message: 'not valid JSON' },
-          ]);
-        }
-        const issued = await tokens.issue(parsed);
+        const issued = await tokens.issue(
+          parseJson(body, 'send {"role": "licensing-ops", "subject": "alice"}'),
+        );
         // `-H 'accept: text/plain'`: the bare token, for `TOKEN=$(curl …)` in a shell.
         if (/^text\/plain\b/.test(accept))
           return {
@@ -174,6 +168,15 @@ async function issuerRoute(
   }
 }
 
+/** A local endpoint's JSON body, or a 400 saying what to send. */
+function parseJson(body: string, usage: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new InvalidInput(usage, [{ path: '(body)', message: 'not valid JSON' }]);
+  }
+}
+
 async function clockRoute(
   method: string,
   body: string,
@@ -187,14 +190,7 @@ async function clockRoute(
   if (method === 'GET') return ok({ now: clock.now().toISOString() });
   if (method !== 'POST') return problemFor(405, 'Method Not Allowed', 'GET or POST /_local/clock');
   try {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      throw new InvalidInput('send {"now": "<ISO 8601 instant>"}', [
-        { path: '(body)', message: 'not valid JSON' },
-      ]);
-    }
+    const parsed = parseJson(body, 'send {"now": "<ISO 8601 instant>"}');
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
       throw new InvalidInput('send {"now": "<ISO 8601 instant>"}', [
         { path: '(body)', message: 'must be a JSON object' },

@@ -5,7 +5,6 @@
  */
 import middy from '@middy/core';
 import { CorrectionStore } from '../adapters/corrections.ts';
-import { InvalidInput } from '../core/errors.ts';
 import { CertificateNumber } from '../core/identifiers.ts';
 import type { ReminderOffsets } from '../core/reminders.ts';
 import { parseOrThrow } from '../core/validation.ts';
@@ -17,13 +16,13 @@ import { requestLogging } from '../shared/logger.ts';
 import { voidCertificate } from '../use-cases/void-certificate.ts';
 import { actorOf, authorize } from './auth.ts';
 import { makeGetCertificate } from './get-certificate.ts';
-import { type HttpEvent, type HttpResult, jsonBody, pathParam, problemJson } from './http.ts';
+import { emptyRequest, type HttpEvent, type HttpResult, pathParam, problemJson } from './http.ts';
 
 export function makeDeleteCertificate(store: CorrectionStore, reminderOffsets: ReminderOffsets = {}) {
   const voidIt = voidCertificate(store, reminderOffsets);
   const view = makeGetCertificate(store.registrations);
   return async (event: HttpEvent): Promise<HttpResult> => {
-    refuseBody(event);
+    emptyRequest(event, 'a void');
     const { certificateNumber } = parseOrThrow(
       z.object({ certificateNumber: CertificateNumber }),
       { certificateNumber: pathParam(event, 'certificateNumber') },
@@ -37,25 +36,6 @@ export function makeDeleteCertificate(store: CorrectionStore, reminderOffsets: R
     });
     return view(event);
   };
-}
-
-/**
- * A void names its certificate in the path and nothing else: a body or a query parameter is
- * a mistake (a client sending a patch to the wrong method), refused before anything is voided.
- */
-function refuseBody(event: HttpEvent): void {
-  const body = event.body ?? '';
-  if (body === '') {
-    const query = Object.keys(event.queryStringParameters ?? {});
-    if (query.length)
-      throw new InvalidInput(
-        'this route takes no query parameters',
-        query.map((k) => ({ path: `(query).${k.slice(0, 100)}`, message: 'unknown query parameter' })),
-      );
-    return;
-  }
-  jsonBody(event); // the same answers as every route for a malformed body (400, 413, 415)
-  throw new InvalidInput('a void takes no body', [{ path: '(body)', message: 'must be empty' }]);
 }
 
 export const handler = middy<HttpEvent, HttpResult>()

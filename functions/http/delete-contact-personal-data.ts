@@ -7,7 +7,6 @@
  */
 import middy from '@middy/core';
 import { PersonalDataStore } from '../adapters/personal-data.ts';
-import { InvalidInput } from '../core/errors.ts';
 import { ContactId } from '../core/identifiers.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import * as z from '../core/zod.ts';
@@ -17,12 +16,12 @@ import { documentClient } from '../shared/dynamodb.ts';
 import { requestLogging } from '../shared/logger.ts';
 import { erasePersonalData } from '../use-cases/erase-personal-data.ts';
 import { actorOf, authorize } from './auth.ts';
-import { type HttpEvent, type HttpResult, json, jsonBody, pathParam, problemJson } from './http.ts';
+import { emptyRequest, type HttpEvent, type HttpResult, json, pathParam, problemJson } from './http.ts';
 
 export function makeDeleteContactPersonalData(store: PersonalDataStore) {
   const erase = erasePersonalData(store);
   return async (event: HttpEvent): Promise<HttpResult> => {
-    refuseBody(event);
+    emptyRequest(event, 'an erasure');
     const { contactId } = parseOrThrow(
       z.object({ contactId: ContactId }),
       { contactId: pathParam(event, 'contactId') },
@@ -36,21 +35,6 @@ export function makeDeleteContactPersonalData(store: PersonalDataStore) {
     });
     return json(200, erased);
   };
-}
-
-/** The path names what is erased: a body or a query parameter is a mistake, refused before anything changes. */
-function refuseBody(event: HttpEvent): void {
-  if ((event.body ?? '') === '') {
-    const query = Object.keys(event.queryStringParameters ?? {});
-    if (query.length)
-      throw new InvalidInput(
-        'this route takes no query parameters',
-        query.map((k) => ({ path: `(query).${k.slice(0, 100)}`, message: 'unknown query parameter' })),
-      );
-    return;
-  }
-  jsonBody(event); // the same answers as every route for a malformed body (400, 413, 415)
-  throw new InvalidInput('an erasure takes no body', [{ path: '(body)', message: 'must be empty' }]);
 }
 
 export const handler = middy<HttpEvent, HttpResult>()

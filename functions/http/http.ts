@@ -102,6 +102,25 @@ export function jsonBody(event: HttpEvent, allowedQuery: readonly string[] = [])
   return value as Record<string, unknown>;
 }
 
+/**
+ * A DELETE names what it acts on in its path and nothing else: a body or a query parameter is
+ * a mistake (a client sending a patch to the wrong method), refused before anything changes.
+ * A malformed body gets the answers every route gives (400, 413, 415).
+ */
+export function emptyRequest(event: HttpEvent, what: string): void {
+  if ((event.body ?? '') === '') {
+    const query = Object.keys(event.queryStringParameters ?? {});
+    if (query.length)
+      throw new InvalidInput(
+        'this route takes no query parameters',
+        query.map((k) => ({ path: `(query).${k.slice(0, 100)}`, message: 'unknown query parameter' })),
+      );
+    return;
+  }
+  jsonBody(event);
+  throw new InvalidInput(`${what} takes no body`, [{ path: '(body)', message: 'must be empty' }]);
+}
+
 const bodyRefused = (message: string) =>
   new InvalidInput(`the body is refused: ${message}`, [{ path: '(body)', message }]);
 
