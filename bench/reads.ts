@@ -66,3 +66,61 @@ export async function startBenchStack(name: string) {
     },
   };
 }
+
+interface CapacityEntry {
+  CapacityUnits?: number;
+  Table?: { CapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+}
+
+/** Units the client consumes, as DynamoDB reports them on each call (ReturnConsumedCapacity INDEXES). */
+export interface Consumed {
+  tableWrite: number;
+  indexWrite: number;
+  read: number;
+}
+
+export function countConsumed(client: DynamoDBDocumentClient): Consumed {
+  const consumed: Consumed = { tableWrite: 0, indexWrite: 0, read: 0 };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
+      const result = await next(args);
+      const isWrite = /Put|Update|Delete|TransactWrite|BatchWrite/.test(context.commandName ?? '');
+      const list = ([] as CapacityEntry[]).concat(
+        (result.output as { ConsumedCapacity?: CapacityEntry[] }).ConsumedCapacity ?? [],
+      );
+      for (const c of list) {
+        const table = c.Table?.CapacityUnits ?? c.CapacityUnits ?? 0;
+        const indexes = Object.values(c.GlobalSecondaryIndexes ?? {}).reduce(
+          (sum, i) => sum + (i.CapacityUnits ?? 0),
+          0,
+        );
+        if (isWrite) {
+          consumed.tableWrite += table;
+          consumed.indexWrite += indexes;
+        } else consumed.read += table + indexes;
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'benchConsumedCapacity' },
+  );
+  return consumed;
+}
+
+/** What AWS bills by the request during a stretch of a benchmark: Lambda invocations, Standard transitions, Express executions. */
+export function billedSince(
+  executions: ReadonlyArray<{ stateMachineArn: string; stateTransitions: number }>,
+  invocationsBefore: ReadonlyMap<string, number>,
+  invocationsNow: ReadonlyMap<string, number>,
+  isExpress: (stateMachineArn: string) => boolean,
+) {
+  let lambda = 0;
+  for (const [name, count] of invocationsNow) lambda += count - (invocationsBefore.get(name) ?? 0);
+  const standard = executions.filter((e) => !isExpress(e.stateMachineArn));
+  return {
+    lambda,
+    standardTransitions: standard.reduce((sum, e) => sum + e.stateTransitions, 0),
+    expressExecutions: executions.length - standard.length,
+  };
+}

@@ -6,14 +6,22 @@
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../functions/adapters/table-design.ts';
+import { WORKFLOWS, type WorkflowName } from '../functions/catalog.ts';
 import { addDays, dayOf } from '../functions/core/calendar.ts';
+import { invocationCounts } from '../local/lambda.ts';
 import { stateMachineArn } from '../local/stepfunctions.ts';
-import { countIo, startBenchStack } from './reads.ts';
+import { billedSince, countConsumed, countIo, startBenchStack } from './reads.ts';
 
 const { stack, documentClient, stop } = await startBenchStack('reminders');
 
 // Every read the handlers make (from what DynamoDB returned and consumed), every Scan and write.
 const reads = countIo(documentClient);
+const consumed = countConsumed(documentClient);
+const expressArns = new Set(
+  (Object.keys(WORKFLOWS) as WorkflowName[])
+    .filter((name) => WORKFLOWS[name].type === 'EXPRESS')
+    .map((name) => stateMachineArn(name)),
+);
 
 let loaded = 0;
 /** Certificates as registration stores them: `due` of them with their 30-day reminder on `day`. */
@@ -98,6 +106,9 @@ async function load(count: number, due: number, day: string): Promise<void> {
 
 async function run(day: string) {
   const before = { ...reads };
+  const writesBefore = { ...consumed };
+  const executionsBefore = stack.stepFunctions.list().length;
+  const invocationsBefore = new Map(invocationCounts);
   const started = performance.now();
   const execution = await stack.stepFunctions.startSync(
     stateMachineArn('RenewalReminders'),
@@ -111,9 +122,17 @@ async function run(day: string) {
   const sent = out.claimed.reduce((a, b) => a + b, 0);
   const emails = ((await (await fetch(`${stack.sesUrl}/store`)).json()) as { emails: unknown[] }).emails
     .length;
+  const billed = billedSince(
+    stack.stepFunctions.list().slice(executionsBefore),
+    invocationsBefore,
+    invocationCounts,
+    (arn) => expressArns.has(arn),
+  );
   return {
     sent,
     emails,
+    writeUnits: consumed.tableWrite - writesBefore.tableWrite + consumed.indexWrite - writesBefore.indexWrite,
+    billed,
     units: reads.units - before.units,
     items: reads.items - before.items,
     scans: reads.scans - before.scans,
@@ -147,6 +166,13 @@ console.log(
 for (const [label, r] of rows)
   console.log(
     `${label.padEnd(34)} ${String(r.sent).padStart(14)}  ${String(r.emails).padStart(6)}  ${(r.units / r.sent).toFixed(2).padStart(34)} ${r.units / r.sent <= 1.2 ? 'ok  ' : 'OVER'}  ${(r.items / r.sent).toFixed(2).padStart(19)}  ${String(r.scans).padStart(5)}  ${r.seconds.toFixed(2).padStart(7)}`,
+  );
+console.log(
+  '\nper reminder (for the cost model): write units (table + indexes), Lambda invocations, Standard state transitions, emails',
+);
+for (const [label, r] of rows)
+  console.log(
+    `${label.padEnd(34)} ${(r.writeUnits / r.sent).toFixed(2).padStart(6)} WU  ${(r.billed.lambda / r.sent).toFixed(2).padStart(5)} λ  ${(r.billed.standardTransitions / r.sent).toFixed(2).padStart(5)} transitions  ${(r.emails / r.sent).toFixed(2)} emails`,
   );
 console.log(
   '\nread units: what DynamoDB reports consumed (the due-date Query reads many small items per unit; each digest is one strongly consistent GetItem when it is sent).',

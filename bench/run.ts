@@ -6,10 +6,13 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { WORKFLOWS, type WorkflowName } from '../functions/catalog.ts';
+import { invocationCounts } from '../local/lambda.ts';
 import { freePort } from '../local/ports.ts';
 import { ROOT } from '../local/stack.ts';
+import { stateMachineArn } from '../local/stepfunctions.ts';
 import { measureBundles } from './bundles.ts';
-import { startBenchStack } from './reads.ts';
+import { billedSince, countConsumed, startBenchStack } from './reads.ts';
 
 const TARGETS = { bundleKb: 250, loadMs: 150, writeUnits: 8, transitions: 6, startSeconds: 15 };
 const mark = (ok: boolean) => (ok ? 'ok ' : 'OVER');
@@ -22,40 +25,18 @@ for (const b of bundles)
     `${b.name.padEnd(20)}  ${(b.bytes / 1024).toFixed(1).padStart(8)} ${mark(b.bytes / 1024 <= TARGETS.bundleKb)}  ${b.loadMsMedian.toFixed(1).padStart(8)} ${mark(b.loadMsMedian <= TARGETS.loadMs)}`,
   );
 
-interface CapacityEntry {
-  CapacityUnits?: number;
-  Table?: { CapacityUnits?: number };
-  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
-}
+const EXPRESS = new Set(
+  (Object.keys(WORKFLOWS) as WorkflowName[])
+    .filter((name) => WORKFLOWS[name].type === 'EXPRESS')
+    .map((name) => stateMachineArn(name)),
+);
+const isExpress = (arn: string) => EXPRESS.has(arn);
 
 // The handlers' own client, imported after the stack set the environment (as a cold start would).
 const { stack, documentClient, stop } = await startBenchStack('registrations');
 const { access_token: token } = await stack.tokens.issue({ role: 'integration', subject: 'bench' });
 // Count every DynamoDB unit the handlers consume, by asking for it on each call.
-const consumed = { tableWrite: 0, indexWrite: 0, read: 0 };
-documentClient.middlewareStack.add(
-  (next, context) => async (args) => {
-    (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
-    const result = await next(args);
-    const isWrite = /Put|Update|Delete|TransactWrite|BatchWrite/.test(context.commandName ?? '');
-    const list = ([] as CapacityEntry[]).concat(
-      (result.output as { ConsumedCapacity?: CapacityEntry[] }).ConsumedCapacity ?? [],
-    );
-    for (const c of list) {
-      const table = c.Table?.CapacityUnits ?? c.CapacityUnits ?? 0;
-      const indexes = Object.values(c.GlobalSecondaryIndexes ?? {}).reduce(
-        (sum, i) => sum + (i.CapacityUnits ?? 0),
-        0,
-      );
-      if (isWrite) {
-        consumed.tableWrite += table;
-        consumed.indexWrite += indexes;
-      } else consumed.read += table + indexes;
-    }
-    return result;
-  },
-  { step: 'initialize', name: 'benchConsumedCapacity' },
-);
+const consumed = countConsumed(documentClient);
 
 let serial = 0;
 const body = () => {
@@ -96,6 +77,7 @@ for (const [concurrency, total] of [
 ] as const) {
   const before = { ...consumed };
   const executionsBefore = stack.stepFunctions.list().length;
+  const invocationsBefore = new Map(invocationCounts);
   const started = performance.now();
   let next = 0;
   await Promise.all(
@@ -110,6 +92,7 @@ for (const [concurrency, total] of [
   await stack.stepFunctions.idle();
   const executions = stack.stepFunctions.list().slice(executionsBefore);
   const transitions = executions.reduce((sum, e) => sum + e.stateTransitions, 0) / total;
+  const billed = billedSince(executions, invocationsBefore, invocationCounts, isExpress);
   const tableWrites = (consumed.tableWrite - before.tableWrite) / total;
   const indexWrites = (consumed.indexWrite - before.indexWrite) / total;
   console.log(
@@ -118,6 +101,9 @@ for (const [concurrency, total] of [
   console.log(
     `   per registration: ${tableWrites.toFixed(2)} table write units ${mark(tableWrites <= TARGETS.writeUnits)} (+ ${indexWrites.toFixed(2)} index write units), ` +
       `${((consumed.read - before.read) / total).toFixed(2)} read units, ${transitions.toFixed(2)} state transitions ${mark(transitions <= TARGETS.transitions)}`,
+  );
+  console.log(
+    `   billed by the request: ${(billed.lambda / total).toFixed(2)} Lambda invocations (HTTP route included), ${(billed.expressExecutions / total).toFixed(2)} Express executions, ${(billed.standardTransitions / total).toFixed(2)} Standard state transitions`,
   );
 }
 await stop();

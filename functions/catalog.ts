@@ -11,6 +11,10 @@ export interface TaskFunction {
     sendEmail?: boolean;
     start?: readonly WorkflowName[];
     schedules?: boolean;
+    /** Invoked by the table's stream (its event source mapping reads the stream, not the items). */
+    tableStream?: boolean;
+    /** The imports bucket (functions/adapters/imports.ts): its files under imports/. */
+    imports?: 'read' | 'readWrite';
   };
   timeoutSeconds: number;
 }
@@ -86,12 +90,36 @@ export const TASK_FUNCTIONS = {
     access: { table: 'readWrite', start: ['DeliverNotice'] },
     timeoutSeconds: 300,
   },
+  /** First Task of import-registrations: the uploaded CSV → one line per certificate. */
+  PrepareImport: {
+    entry: 'functions/import-prepare/handler.ts',
+    access: { table: 'readWrite', imports: 'readWrite' },
+    timeoutSeconds: 900,
+  },
+  /** Each Distributed Map child of import-registrations: registers a batch, as POST /registrations does. */
+  ImportRegistrationsBatch: {
+    entry: 'functions/import-registrations-batch/handler.ts',
+    access: { table: 'readWrite', start: ['DeliverNotice'] },
+    timeoutSeconds: 120,
+  },
+  /** Last Task of import-registrations: the report CSV, the counts and the status. */
+  FinishImport: {
+    entry: 'functions/import-finish/handler.ts',
+    access: { table: 'readWrite', imports: 'readWrite' },
+    timeoutSeconds: 900,
+  },
   SendNotice: {
     entry: 'functions/send-notice/handler.ts',
     access: { table: 'readWrite', sendEmail: true },
     timeoutSeconds: 30,
   },
   /** Not a Task: an EventBridge rule invokes it with SES bounces and complaints (lib/constructs/delivery-events.ts). */
+  /** Not a Task: the table's stream invokes it (lib/constructs/domain-events.ts), with each new outbox item. */
+  PublishDomainEvents: {
+    entry: 'functions/publish-domain-events/handler.ts',
+    access: { tableStream: true },
+    timeoutSeconds: 30,
+  },
   RecordDeliveryEvent: {
     entry: 'functions/record-delivery-event/handler.ts',
     access: { table: 'readWrite' },
@@ -137,6 +165,12 @@ export const WORKFLOWS = {
     file: 'statemachines/deliver-notice.asl.json',
     type: 'STANDARD',
     arnVariable: 'DELIVER_NOTICE_STATE_MACHINE_ARN',
+  },
+  /** Started by an upload to the imports bucket (S3 → EventBridge), never by a handler. */
+  ImportRegistrations: {
+    file: 'statemachines/import-registrations.asl.json',
+    type: 'STANDARD',
+    arnVariable: 'IMPORT_REGISTRATIONS_STATE_MACHINE_ARN',
   },
 } as const satisfies Record<string, Workflow>;
 export type WorkflowName = keyof typeof WORKFLOWS;

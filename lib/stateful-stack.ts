@@ -4,7 +4,14 @@
  * and is never replaced by a deploy of the code.
  */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { projectionOf, TABLE_DESIGN } from '../functions/adapters/table-design.ts';
 import { type StageConfig, serviceName } from './config.ts';
@@ -41,6 +48,8 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       // Epoch seconds: items that only count for a while (the self-service rate counter) go by themselves.
       timeToLiveAttribute: TIME_TO_LIVE_ATTRIBUTE,
+      // New items, for the domain-event publisher (lib/constructs/domain-events.ts): the outbox.
+      stream: StreamViewType.NEW_IMAGE,
     });
     for (const index of Object.values(TABLE_DESIGN.indexes))
       this.table.addGlobalSecondaryIndex({

@@ -7,9 +7,11 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config.ts';
 import { DeliveryEvents } from './constructs/delivery-events.ts';
+import { DomainEvents } from './constructs/domain-events.ts';
 import type { EmailResources } from './constructs/email.ts';
 import { ServiceHttpApi } from './constructs/http-api.ts';
 import type { Identity } from './constructs/identity.ts';
+import { Imports } from './constructs/imports.ts';
 import type { OperationsAlerts } from './constructs/operations-alerts.ts';
 import { RenewalReminders } from './constructs/renewal-reminders.ts';
 import { Schedules } from './constructs/schedules.ts';
@@ -30,19 +32,26 @@ export class StatelessStack extends Stack {
   readonly workflows: Workflows;
   readonly httpApi: ServiceHttpApi;
   readonly deliveryEvents: DeliveryEvents;
+  readonly imports: Imports;
+  readonly domainEvents: DomainEvents;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { config } = props;
     const logs = { logRetention: config.logRetention, logRemovalPolicy: config.logRemovalPolicy };
 
+    // Imports through S3: the bucket first (Task functions and routes are granted on it), the upload rule once the state machine exists.
+    this.imports = new Imports(this, 'Imports', { stage: config.stage });
     this.workflows = new Workflows(this, 'Workflows', {
+      imports: this.imports,
       stage: config.stage,
       table: props.table,
       email: props.email,
       settings: config.settings,
       ...logs,
     });
+
+    this.imports.startRunsOnUpload(this.workflows.stateMachines.ImportRegistrations, props.alerts);
 
     new RenewalReminders(this, 'RenewalReminders', {
       stage: config.stage,
@@ -69,6 +78,14 @@ export class StatelessStack extends Stack {
       alerts: props.alerts,
     });
 
+    // Each fact's event, from the table's outbox to the stage's bus (functions/publish-domain-events).
+    this.domainEvents = new DomainEvents(this, 'DomainEvents', {
+      stage: config.stage,
+      table: props.table,
+      publisher: this.workflows.functions.PublishDomainEvents,
+      alerts: props.alerts,
+    });
+
     // Renewal reminders' unsubscribe links: signed by the reminder run, verified by the public routes.
     const unsubscribe = new UnsubscribeSigning(this, 'UnsubscribeSigning', { stage: config.stage });
 
@@ -85,6 +102,7 @@ export class StatelessStack extends Stack {
         ],
       },
       stateMachines: this.workflows.stateMachines,
+      imports: this.imports,
       settings: config.settings,
       ...logs,
     });
@@ -92,6 +110,10 @@ export class StatelessStack extends Stack {
     for (const task of ['ClaimDueReminders', 'DeliverReminderDigests'] as const)
       unsubscribe.bind(this.workflows.functions[task], this.httpApi.api.apiEndpoint);
 
+    new CfnOutput(this, 'EventBusName', {
+      value: this.domainEvents.bus.eventBusName,
+      description: 'Domain events (source "entitlements"; schemas in schemas/events): add rules here',
+    });
     new CfnOutput(this, 'ApiUrl', {
       value: this.httpApi.url,
       description:

@@ -201,6 +201,9 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
         }),
       );
     await enableTimeToLive(client, tableName);
+    // A table from before domain events: its stream, as CDK's table has it.
+    if (!Table?.StreamSpecification?.StreamEnabled)
+      await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: TABLE_STREAM }));
     client.destroy();
     return;
   } catch (error) {
@@ -222,10 +225,26 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
         { AttributeName: sortKey, KeyType: 'RANGE' },
       ],
       GlobalSecondaryIndexes: Object.values(indexes).map(indexSpec),
+      StreamSpecification: TABLE_STREAM,
     }),
   );
   await enableTimeToLive(client, tableName);
   client.destroy();
+}
+
+/** The table's stream, read by the domain-event publisher (local/events.ts), as on AWS. */
+const TABLE_STREAM = { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' as const };
+
+/** The ARN of the table's stream (DynamoDB Local keeps one per table). */
+export async function tableStreamArn(endpoint: string, tableName: string): Promise<string> {
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.LatestStreamArn) throw new Error(`table ${tableName} has no stream`);
+    return Table.LatestStreamArn;
+  } finally {
+    client.destroy();
+  }
 }
 
 /** As CDK's table has it: items past their `expiresAt` (self-service day counts) are deleted. */

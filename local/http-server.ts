@@ -53,6 +53,7 @@ export function createApiServer(
   routes: CompiledRoute[],
   clock: LocalClock,
   tokens: () => LocalTokenIssuer,
+  events: () => { list(): Promise<unknown[]> } | undefined = () => undefined,
 ): Server {
   const server = createServer(async (req, res) => {
     try {
@@ -65,6 +66,8 @@ export function createApiServer(
         return send(res, problemFor(413, 'Request Entity Too Large', 'the body exceeds 10 MB'));
       if (url.pathname === '/_local/clock')
         return send(res, await clockRoute(req.method ?? 'GET', body, clock));
+      if (url.pathname === '/_local/events')
+        return send(res, await eventsRoute(req.method ?? 'GET', events()));
       if (url.pathname.startsWith('/_local/'))
         return send(
           res,
@@ -175,6 +178,20 @@ function parseJson(body: string, usage: string): unknown {
   } catch {
     throw new InvalidInput(usage, [{ path: '(body)', message: 'not valid JSON' }]);
   }
+}
+
+/** The local bus's domain events, in order (local/events.ts): local only, never deployed. */
+async function eventsRoute(
+  method: string,
+  events: { list(): Promise<unknown[]> } | undefined,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  if (method !== 'GET') return problemFor(405, 'Method Not Allowed', 'GET /_local/events');
+  if (!events) return problemFor(503, 'Service Unavailable', 'the local bus is not ready yet');
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ events: await events.list() }),
+  };
 }
 
 async function clockRoute(

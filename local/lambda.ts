@@ -56,12 +56,16 @@ export function lambdaContext(functionName: string): Context {
   };
 }
 
+/** Invocations per function since the process started: what Lambda would bill as requests (benchmarks read it). */
+export const invocationCounts = new Map<string, number>();
+
 /** One invocation of `handler`, as Lambda would run it. */
 export function invoke<Event, Result>(
   functionName: string,
   handler: (event: Event, context: Context) => Promise<Result>,
   event: Event,
 ): Promise<Result> {
+  invocationCounts.set(functionName, (invocationCounts.get(functionName) ?? 0) + 1);
   const context = lambdaContext(functionName);
   return invocations.run({ [REQUEST_ID]: context.awsRequestId }, () => handler(event, context));
 }

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { importFiles } from '../functions/adapters/imports.ts';
 import {
   functionArnPlaceholder,
   stateMachineArnPlaceholder,
@@ -23,10 +24,12 @@ import { configEnvironment, type Section, workflowEnvironment } from '../functio
 import { logger } from '../functions/shared/logger.ts';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './aws.ts';
 import { LocalClock } from './clock.ts';
-import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
+import { ensureTable, startDynamoDbLocal, tableStreamArn } from './dynamodb.ts';
+import { type LocalDomainEvents, startDomainEvents } from './events.ts';
 import { type CompiledRoute, createApiServer, loadRoutes } from './http-server.ts';
 import { invoke, useInvocationScopes } from './lambda.ts';
 import { assertPortFree } from './ports.ts';
+import { LocalS3 } from './s3.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { startLocalSes, useLocalSes } from './ses.ts';
 import { startSesEvents } from './ses-events.ts';
@@ -75,8 +78,13 @@ export interface LocalStack {
   clock: LocalClock;
   stepFunctions: LocalStepFunctions;
   scheduler: LocalScheduler;
+  /** The local S3 (imports bucket `importsBucket`), at AWS_ENDPOINT_URL_S3. */
+  s3: LocalS3;
+  importsBucket: string;
   /** The local token issuer (`POST /_local/token`), which the HTTP API trusts as API Gateway trusts Cognito. */
   tokens: LocalTokenIssuer;
+  /** Domain events: the table's stream → PublishDomainEvents → the local bus (`GET /_local/events`). */
+  events: LocalDomainEvents;
   stop(): Promise<void>;
 }
 
@@ -144,7 +152,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Handlers log JSON as in Lambda; locally only warnings unless LOG_LEVEL says otherwise.
     logger.setLogLevel((process.env.LOG_LEVEL ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
 
+    // The imports bucket (POST /imports uploads, the import run's files and reports).
+    const s3 = await LocalS3.create();
+    stops.push(() => s3.close());
+    const importsBucket = 'entitlements-local-imports';
+    s3.createBucket(importsBucket);
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_S3: await s3.listen(0),
+      ...configEnvironment('imports', { bucketName: importsBucket }),
+    });
+
     const stepFunctions = new LocalStepFunctions({
+      s3,
       functions,
       dynamodb: new DynamoDBClient({
         endpoint: dynamodb.endpoint,
@@ -177,10 +196,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // (the signed unsubscribe link), which handlers read from their environment at import.
     const routes: CompiledRoute[] = [];
     let tokens: LocalTokenIssuer | undefined;
-    const server: Server = createApiServer(routes, clock, () => {
-      if (!tokens) throw new Error('the token issuer is not ready yet');
-      return tokens;
-    });
+    let events: LocalDomainEvents | undefined;
+    const server: Server = createApiServer(
+      routes,
+      clock,
+      () => {
+        if (!tokens) throw new Error('the token issuer is not ready yet');
+        return tokens;
+      },
+      () => events,
+    );
     await new Promise<void>((ok, fail) => server.once('error', fail).listen(options.port, '127.0.0.1', ok));
     stops.push(
       () =>
@@ -199,6 +224,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const substitutions = aslSubstitutions(tableName);
     for (const name of Object.keys(WORKFLOWS) as WorkflowName[])
       Object.assign(process.env, workflowEnvironment(name, stateMachineArn(name)));
+    // The table's stream, published by the same handler as on AWS, onto a local bus (its
+    // EVENT_BUS_NAME set before the Task functions below are loaded).
+    events = await startDomainEvents({
+      dynamodbEndpoint: dynamodb.endpoint,
+      streamArn: () => tableStreamArn(dynamodb.endpoint, tableName),
+      file: options.inMemory ? null : join(dataDir, 'events.json'),
+      handlerModule: pathToFileURL(join(ROOT, 'functions/publish-domain-events/handler.ts')).href,
+    });
+    stops.push(events.stop);
+
     // Handlers read their environment when first imported, as at a Lambda cold start.
     for (const [name, fn] of Object.entries(TASK_FUNCTIONS)) {
       const module = (await import(pathToFileURL(join(ROOT, fn.entry)).href)) as { handler: TaskHandler };
@@ -254,6 +289,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     });
 
+    // An upload of an import's file starts its run, as the EventBridge rule on the bucket's
+    // Object Created events does on AWS (lib/constructs/imports.ts: same prefix and suffix).
+    s3.onObjectCreated(({ bucket, key }) => {
+      if (
+        bucket !== importsBucket ||
+        !key.startsWith(importFiles.prefix) ||
+        !key.endsWith(importFiles.inputSuffix)
+      )
+        return;
+      stepFunctions.start(stateMachineArn('ImportRegistrations'), JSON.stringify({ bucket, key }));
+    });
+
     routes.push(...(await loadRoutes(ROOT)));
     // A saved clock behind the requested start moves forward to it, running the days crossed.
     if (options.startAt && clock.resumed && clock.now().getTime() < options.startAt.getTime())
@@ -267,7 +314,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock,
       stepFunctions,
       scheduler,
+      s3,
+      importsBucket,
       tokens,
+      events,
       stop: () => stopAll(stops),
     };
   } catch (error) {

@@ -70,6 +70,14 @@ export interface LocalStepFunctionsOptions {
   keepFinished?: number;
   /** The stack's clock: a finished Standard execution's name stays taken for 90 days of it. */
   now?: () => Date;
+  /** Where a Distributed Map's ItemReader reads and its ResultWriter writes (local/s3.ts). */
+  s3?: MapRunStorage;
+}
+
+/** The S3 calls a Distributed Map makes itself (ItemReader s3:getObject, ResultWriter s3:putObject). */
+export interface MapRunStorage {
+  getObject(bucket: string, key: string): Promise<Buffer>;
+  putObject(bucket: string, key: string, body: string, contentType?: string): Promise<void>;
 }
 
 /** How long AWS keeps a finished Standard execution, and so refuses its name again. */
@@ -122,6 +130,13 @@ export class LocalStepFunctions {
         retryOverrides[stateName] = this.options.retryIntervalMs;
       if (state.Type === 'Task')
         bindings[stateName] = this.bindTask(file, stateName, state.Resource as string);
+    }
+    // Map states that read S3 (ItemReader), batch (ItemBatcher) or write S3 (ResultWriter):
+    // aws-local-stepfunctions ignores these fields, so such a Map runs here as a map run of
+    // our own, in place of the state (the file itself is what deploys, unchanged).
+    for (const [stateName, mapState, states] of mapRunStates(definition as unknown as AslDefinition)) {
+      states[stateName] = mapRunTask(mapState);
+      bindings[stateName] = this.bindMapRun(file, name, stateName, mapState, { bindings, retryOverrides });
     }
     const machine = new StateMachine(definition, {
       validationOptions: { checkArn: false, checkPaths: true },
@@ -306,6 +321,224 @@ export class LocalStepFunctions {
     await closeEndpoint(this.server);
   }
 
+  /**
+   * A Distributed Map with ItemReader / ItemBatcher / ResultWriter, as Step Functions runs it:
+   * the items from the S3 object (JSON or JSON Lines), each through ItemSelector, cut into
+   * batches (`{Items, BatchInput}`) by MaxItemsPerBatch and MaxInputBytesPerBatch, one child
+   * run of the ItemProcessor per batch (MaxConcurrency at a time, the same Task bindings and
+   * retries), the tolerated failures checked, and the results written as ResultWriter writes
+   * them (a manifest.json and the SUCCEEDED/FAILED files under `<Prefix>/<map run id>/`, shaped
+   * by WriterConfig). Paths in these fields may be `$`, `$.a.b`, `$$.Map.Item.Value|Index`:
+   * intrinsic functions there are refused rather than guessed. Child states are not counted in
+   * the execution's `stateTransitions`.
+   */
+  private bindMapRun(
+    file: string,
+    machineName: string,
+    stateName: string,
+    state: MapRunState,
+    run: { bindings: Record<string, TaskHandler>; retryOverrides: Record<string, number> },
+  ): TaskHandler {
+    const where = `${file}: state ${stateName}`;
+    const s3 = () => {
+      if (!this.options.s3) throw new Error(`${where}: reads or writes S3, and no local S3 is given`);
+      return this.options.s3;
+    };
+    const processor = new StateMachine(state.ItemProcessor as unknown as StateMachineDefinition, {
+      validationOptions: { noValidate: true },
+    });
+    return async (input) => {
+      let items: unknown[];
+      if (state.ItemReader) {
+        const reader = state.ItemReader;
+        if (reader.Resource !== 'arn:aws:states:::s3:getObject')
+          throw new Error(`${where}: ItemReader ${reader.Resource} is not emulated locally`);
+        const p = resolveTemplate(reader.Parameters ?? {}, input, {}, where) as {
+          Bucket: string;
+          Key: string;
+        };
+        const text = (await s3().getObject(p.Bucket, p.Key)).toString('utf8');
+        const type = reader.ReaderConfig?.InputType ?? 'JSON';
+        if (type === 'JSONL')
+          items = text
+            .split('\n')
+            .filter((line) => line.trim())
+            .map((line) => JSON.parse(line));
+        else if (type === 'JSON') items = JSON.parse(text) as unknown[];
+        else throw new Error(`${where}: ItemReader InputType ${type} is not emulated locally`);
+        const max = reader.ReaderConfig?.MaxItems;
+        if (max) items = items.slice(0, max);
+      } else {
+        items = (state.ItemsPath ? resolvePath(state.ItemsPath, input, {}, where) : input) as unknown[];
+      }
+      if (!Array.isArray(items))
+        throw renamed(new Error(`${where}: the items are not an array`), 'States.Runtime');
+      const selector = state.ItemSelector ?? state.Parameters;
+      const selected = selector
+        ? items.map((value, index) =>
+            resolveTemplate(selector, input, { Map: { Item: { Index: index, Value: value } } }, where),
+          )
+        : items;
+
+      let childInputs: unknown[] = selected;
+      if (state.ItemBatcher) {
+        const b = state.ItemBatcher;
+        const maxItems = b.MaxItemsPerBatch ?? Number.POSITIVE_INFINITY;
+        const maxBytes = b.MaxInputBytesPerBatch ?? 256 * 1024;
+        const batchInput = b.BatchInput ? resolveTemplate(b.BatchInput, input, {}, where) : undefined;
+        const base = Buffer.byteLength(
+          JSON.stringify({ Items: [], ...(batchInput ? { BatchInput: batchInput } : {}) }),
+        );
+        childInputs = [];
+        let batch: unknown[] = [];
+        let bytes = base;
+        for (const item of selected) {
+          const size = Buffer.byteLength(JSON.stringify(item)) + 1;
+          if (batch.length && (batch.length >= maxItems || bytes + size > maxBytes)) {
+            childInputs.push({ Items: batch, ...(batchInput ? { BatchInput: batchInput } : {}) });
+            batch = [];
+            bytes = base;
+          }
+          batch.push(item);
+          bytes += size;
+        }
+        if (batch.length)
+          childInputs.push({ Items: batch, ...(batchInput ? { BatchInput: batchInput } : {}) });
+      }
+
+      const mapRunId = randomUUID();
+      const mapRunArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:mapRun:${machineName}/${state.Label ?? stateName}:${mapRunId}`;
+      type Child = { index: number; input: unknown; name: string; start: Date; stop?: Date } & (
+        | { status: 'SUCCEEDED'; output: unknown }
+        | { status: 'FAILED'; error: string; cause: string }
+      );
+      const children: Child[] = new Array(childInputs.length);
+      let next = 0;
+      const runChild = async (index: number) => {
+        const name = randomUUID();
+        const start = new Date();
+        const execution = processor.run(childInputs[index] as never, {
+          overrides: {
+            taskResourceLocalHandlers: run.bindings as unknown as NonNullable<
+              RunOptions['overrides']
+            >['taskResourceLocalHandlers'],
+            retryIntervalOverrides: run.retryOverrides,
+          },
+          context: {
+            Execution: { Id: `${mapRunArn}:${name}`, Name: name, StartTime: start.toISOString() },
+            StateMachine: { Id: mapRunArn, Name: `${machineName}/${state.Label ?? stateName}` },
+          },
+        });
+        try {
+          const output = await execution.result;
+          children[index] = {
+            index,
+            input: childInputs[index],
+            name,
+            start,
+            stop: new Date(),
+            status: 'SUCCEEDED',
+            output,
+          };
+        } catch (error) {
+          const cause = error instanceof ExecutionError ? (error.cause as Error) : (error as Error);
+          children[index] = {
+            index,
+            input: childInputs[index],
+            name,
+            start,
+            stop: new Date(),
+            status: 'FAILED',
+            error: cause?.name ?? 'Error',
+            cause: cause?.message ?? String(error),
+          };
+        }
+      };
+      const concurrency = Math.max(1, Math.min(state.MaxConcurrency || 1000, childInputs.length));
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < childInputs.length) await runChild(next++);
+        }),
+      );
+
+      const failed = children.filter((c) => c.status === 'FAILED');
+      const pct = state.ToleratedFailurePercentage;
+      const count = state.ToleratedFailureCount;
+      const breached =
+        failed.length > 0 &&
+        ((pct === undefined && count === undefined) ||
+          (pct !== undefined && (failed.length * 100) / children.length > pct) ||
+          (count !== undefined && failed.length > count));
+
+      const config = state.ResultWriter?.WriterConfig;
+      const transformation = config?.Transformation ?? (state.ResultWriter ? 'NONE' : 'COMPACT');
+      const described = (c: Child) => ({
+        ExecutionArn: `${mapRunArn}:${c.name}`,
+        Input: JSON.stringify(c.input),
+        InputDetails: { Included: true },
+        Name: c.name,
+        StartDate: c.start.toISOString(),
+        StateMachineArn: mapRunArn,
+        Status: c.status,
+        StopDate: c.stop?.toISOString(),
+        ...(c.status === 'SUCCEEDED'
+          ? { Output: JSON.stringify(c.output), OutputDetails: { Included: true } }
+          : { Error: c.error, Cause: c.cause }),
+      });
+      const shaped = (list: Child[]): unknown[] =>
+        list.flatMap((c) => {
+          if (c.status === 'FAILED' || transformation === 'NONE') return [described(c)];
+          if (transformation === 'FLATTEN' && Array.isArray(c.output)) return c.output;
+          return [c.output];
+        });
+
+      let result: unknown = shaped(children);
+      if (state.ResultWriter?.Resource) {
+        if (state.ResultWriter.Resource !== 'arn:aws:states:::s3:putObject')
+          throw new Error(`${where}: ResultWriter ${state.ResultWriter.Resource} is not emulated locally`);
+        const p = resolveTemplate(state.ResultWriter.Parameters ?? {}, input, {}, where) as {
+          Bucket: string;
+          Prefix?: string;
+        };
+        const jsonl = config?.OutputType === 'JSONL';
+        const folder = `${p.Prefix ? `${p.Prefix.replace(/\/$/, '')}/` : ''}${mapRunId}`;
+        const files: Record<'SUCCEEDED' | 'FAILED' | 'PENDING', Array<{ Key: string; Size: number }>> = {
+          FAILED: [],
+          PENDING: [],
+          SUCCEEDED: [],
+        };
+        for (const status of ['SUCCEEDED', 'FAILED'] as const) {
+          const records = shaped(children.filter((c) => c.status === status));
+          if (!records.length) continue;
+          const body = jsonl
+            ? records.map((r) => `${JSON.stringify(r)}\n`).join('')
+            : JSON.stringify(records);
+          const key = `${folder}/${status}_0.json`;
+          await s3().putObject(p.Bucket, key, body, 'application/json');
+          files[status].push({ Key: key, Size: Buffer.byteLength(body) });
+        }
+        const manifestKey = `${folder}/manifest.json`;
+        await s3().putObject(
+          p.Bucket,
+          manifestKey,
+          JSON.stringify({ DestinationBucket: p.Bucket, MapRunArn: mapRunArn, ResultFiles: files }),
+          'application/json',
+        );
+        result = { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: p.Bucket, Key: manifestKey } };
+      }
+      if (breached) {
+        const first = failed[0] as Extract<Child, { status: 'FAILED' }>;
+        throw renamed(
+          new Error(
+            `${failed.length} of ${children.length} child executions failed, above the tolerated failures; the first: ${first.error}: ${first.cause}`,
+          ),
+          'States.ExceedToleratedFailureThreshold',
+        );
+      }
+      return result;
+    };
+  }
+
   /** Binds one Task state to local code, by the kind of resource it names. */
   private bindTask(file: string, stateName: string, resource: string): TaskHandler {
     const lambda = /^arn:aws:lambda:[^:]+:[^:]+:function:([^:]+)/.exec(resource);
@@ -386,6 +619,110 @@ function* allStates(definition: AslDefinition): Generator<[string, Record<string
     for (const branch of (state.Branches as Array<typeof definition> | undefined) ?? [])
       yield* allStates(branch);
   }
+}
+
+interface MapRunState {
+  Type: 'Map';
+  Label?: string;
+  ItemsPath?: string;
+  ItemSelector?: Record<string, unknown>;
+  Parameters?: Record<string, unknown>;
+  ItemReader?: {
+    Resource: string;
+    ReaderConfig?: { InputType?: string; MaxItems?: number };
+    Parameters?: Record<string, unknown>;
+  };
+  ItemBatcher?: {
+    MaxItemsPerBatch?: number;
+    MaxInputBytesPerBatch?: number;
+    BatchInput?: Record<string, unknown>;
+  };
+  ResultWriter?: {
+    Resource?: string;
+    Parameters?: Record<string, unknown>;
+    WriterConfig?: { OutputType?: 'JSON' | 'JSONL'; Transformation?: 'NONE' | 'COMPACT' | 'FLATTEN' };
+  };
+  MaxConcurrency?: number;
+  ToleratedFailurePercentage?: number;
+  ToleratedFailureCount?: number;
+  ItemProcessor: AslDefinition;
+}
+
+/** Map states whose ItemReader, ItemBatcher or ResultWriter the library would ignore, with the States object holding each. */
+function mapRunStates(definition: AslDefinition): Array<[string, MapRunState, AslDefinition['States']]> {
+  const found: Array<[string, MapRunState, AslDefinition['States']]> = [];
+  const visit = (d: AslDefinition) => {
+    for (const [name, state] of Object.entries(d.States)) {
+      if (state.Type === 'Map' && (state.ItemReader || state.ItemBatcher || state.ResultWriter))
+        found.push([name, state as unknown as MapRunState, d.States]);
+      const nested = (state.ItemProcessor ?? state.Iterator) as AslDefinition | undefined;
+      if (nested) visit(nested);
+      for (const branch of (state.Branches as AslDefinition[] | undefined) ?? []) visit(branch);
+    }
+  };
+  visit(definition);
+  return found;
+}
+
+/** The Task that stands in for such a Map: the same input, output, retry and catch fields around the local map run. */
+function mapRunTask(state: MapRunState): Record<string, unknown> {
+  const kept = [
+    'Comment',
+    'InputPath',
+    'OutputPath',
+    'ResultPath',
+    'ResultSelector',
+    'Retry',
+    'Catch',
+    'Next',
+    'End',
+  ];
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::local:map-run',
+    // A map run takes as long as its items do (a Map has no timeout of its own): 23 days, the most a timer takes.
+    TimeoutSeconds: 2_000_000,
+    ...Object.fromEntries(
+      kept.filter((k) => k in state).map((k) => [k, (state as unknown as Record<string, unknown>)[k]]),
+    ),
+  };
+}
+
+/** A JSONPath payload template: `"x.$": "<path>"` fields resolved, others kept. */
+function resolveTemplate(
+  template: unknown,
+  input: unknown,
+  context: Record<string, unknown>,
+  where: string,
+): unknown {
+  if (Array.isArray(template)) return template.map((t) => resolveTemplate(t, input, context, where));
+  if (template === null || typeof template !== 'object') return template;
+  return Object.fromEntries(
+    Object.entries(template).map(([key, value]) =>
+      key.endsWith('.$')
+        ? [key.slice(0, -2), resolvePath(String(value), input, context, where)]
+        : [key, resolveTemplate(value, input, context, where)],
+    ),
+  );
+}
+
+/** `$`, `$.a.b[0]` on the input, `$$.…` on the context; anything else is not emulated here. */
+function resolvePath(path: string, input: unknown, context: Record<string, unknown>, where: string): unknown {
+  const match = /^(\$\$?)((?:\.[A-Za-z_][\w-]*|\[\d+\])*)$/.exec(path);
+  if (!match)
+    throw new Error(
+      `${where}: the path ${path} is not emulated locally in a Map's reader, batcher or writer`,
+    );
+  let at: unknown = match[1] === '$$' ? context : input;
+  for (const [, field, index] of match[2]!.matchAll(/\.([A-Za-z_][\w-]*)|\[(\d+)\]/g)) {
+    at =
+      field !== undefined
+        ? (at as Record<string, unknown> | undefined)?.[field]
+        : (at as unknown[] | undefined)?.[Number(index)];
+    if (at === undefined)
+      throw renamed(new Error(`${where}: ${path} matches nothing in the input`), 'States.Runtime');
+  }
+  return at;
 }
 
 function describeShape(e: ExecutionRecord) {

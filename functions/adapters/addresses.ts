@@ -9,12 +9,14 @@
  * the reminder claim reads that set with the roster it reads anyway, so leaving a suppressed
  * address out of renewal reminders costs no read.
  */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AddressMark } from '../core/delivery-events.ts';
+import { addressMarked } from '../core/events.ts';
 import { addressKey, suppressionKey } from '../core/recipients.ts';
 import { batchGetAll } from './batch-get.ts';
-import { written } from './items.ts';
+import { cancellationCodes } from './items.ts';
 import { addToRosterSet, rosterHoldersOf, rosterSetOf } from './opt-outs.ts';
+import { outboxPut } from './outbox.ts';
 
 /** The key of an address's delivery state (beside keys.* of table-design.ts, in its conventions). */
 export const addressKeys = {
@@ -53,15 +55,27 @@ export class AddressStore {
    */
   async mark(mark: AddressMark, at: string): Promise<boolean> {
     const { address: _address, ...recorded } = mark;
-    return written(
-      this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...addressKeys.address(mark.address), type: 'Address', ...recorded, recordedAt: at },
-          ConditionExpression: 'attribute_not_exists(PK)',
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...addressKeys.address(mark.address), type: 'Address', ...recorded, recordedAt: at },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            // Its event, with the address's hash only (adapters/outbox).
+            outboxPut(this.tableName, addressMarked(mark, suppressionKey(mark.address), at)),
+          ],
         }),
-      ),
-    );
+      );
+      return true;
+    } catch (error) {
+      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
   }
 
   /**

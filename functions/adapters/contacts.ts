@@ -6,9 +6,11 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../core/actors.ts';
 import type { ContactChange, ContactsContext } from '../core/contacts.ts';
+import { contactChangeEvents, contactIdResent } from '../core/events.ts';
 import type { Notice } from '../core/notices.ts';
 import type { Roster } from '../core/registration.ts';
 import type { TransactItem } from './items.ts';
+import { outboxPut, outboxPuts } from './outbox.ts';
 import { auditPut, type ContactRecord, RegistrationStore, retireContact } from './registrations.ts';
 import { keys } from './table-design.ts';
 
@@ -95,6 +97,16 @@ export class ContactsStore {
       this.putAudit(context.roster.certificateNumber, audit),
     ];
     if (change.kind === 'REPLACED') items.push(retireContact(this.tableName, change.replaced));
+    const events = contactChangeEvents(
+      {
+        kind: change.kind,
+        contact: change.contact,
+        ...(change.kind === 'REPLACED' ? { replacedContactId: change.replaced.contactId } : {}),
+      },
+      audit.at,
+      audit.actor,
+    );
+    items.push(...outboxPuts(this.tableName, events));
     await this.db.send(new TransactWriteCommand({ TransactItems: items }));
   }
 
@@ -125,6 +137,10 @@ export class ContactsStore {
             },
           },
           this.putAudit(certificateNumber, audit),
+          outboxPut(
+            this.tableName,
+            contactIdResent({ contactId, certificateNumber, noticeId: notice.id, at: audit.at }, audit.actor),
+          ),
         ],
       }),
     );

@@ -19,10 +19,12 @@ import type {
   VoidContext,
   VoidDecision,
 } from '../core/correction.ts';
+import { certificateCorrected, certificateVoided } from '../core/events.ts';
 import type { Notice } from '../core/notices.ts';
 import type { DueReminder } from '../core/reminders.ts';
 import { versionSortKey } from '../core/versions.ts';
 import type { TransactItem } from './items.ts';
+import { outboxPut } from './outbox.ts';
 import { auditPut, RegistrationStore, renewedSerialsAre, serialItem } from './registrations.ts';
 import { keys } from './table-design.ts';
 
@@ -222,6 +224,10 @@ export class CorrectionStore {
           notice,
         }),
       );
+    const fields = (audit.changes ?? decision.changes).map((c) => c.field);
+    items.push(
+      outboxPut(this.tableName, certificateCorrected(number, after.revision, fields, audit.at, audit.actor)),
+    );
     await this.db.send(new TransactWriteCommand({ TransactItems: items }));
   }
 
@@ -268,6 +274,7 @@ export class CorrectionStore {
       items.push(...decision.roster.contacts.map((c) => this.revertContact(c, audit.at, number)));
     items.push(this.putAudit(number, audit));
     if (rosterAudit && holder) items.push(auditPut(this.tableName, holder, rosterAudit));
+    items.push(outboxPut(this.tableName, certificateVoided(certificate, audit.at, audit.actor)));
     await this.db.send(new TransactWriteCommand({ TransactItems: items }));
   }
 

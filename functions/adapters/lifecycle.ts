@@ -5,6 +5,7 @@
  */
 import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../core/actors.ts';
+import { lifecycleMilestonePassed } from '../core/events.ts';
 import {
   type MajorLifecycle,
   type MilestonePhase,
@@ -21,6 +22,7 @@ import { majorKeyPrefix } from '../core/versions.ts';
 import { batchGetAll } from './batch-get.ts';
 import { dueItems } from './due-index.ts';
 import { cancellationCodes, getRecord, queryAll, queryPrefix, strip, written } from './items.ts';
+import { outboxPut } from './outbox.ts';
 import { keys, TABLE_DESIGN } from './table-design.ts';
 
 export interface LifecycleEvent {
@@ -141,6 +143,13 @@ export class LifecycleStore {
               },
             },
             this.putEvent(lifecycle, { at, event: phase, actor }),
+            outboxPut(
+              this.tableName,
+              lifecycleMilestonePassed(
+                { product: lifecycle.product, major: lifecycle.major, phase, date },
+                at,
+              ),
+            ),
           ],
         }),
       );

@@ -1,9 +1,16 @@
 /**
  * Notice delivery state, on whichever item owns the notice (its `notice` attribute).
  */
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { reminderSent } from '../core/events.ts';
 import type { Notice } from '../core/notices.ts';
-import { queryPages, written } from './items.ts';
+import { cancellationCodes, queryPages, written } from './items.ts';
+import { outboxPut } from './outbox.ts';
 import { keys, PENDING_NOTICE_SHARDS, TABLE_DESIGN } from './table-design.ts';
 
 export interface NoticeKey {
@@ -83,18 +90,26 @@ export class NoticeStore {
       );
       const rest = out.Attributes?.pendingDigests as Set<string> | undefined;
       if (rest?.size || Number(out.Attributes?.unplaced ?? 0) > 0) continue;
-      await written(
+      // SENT, with its ReminderSent event (adapters/outbox); a repeat rewrites the same event, unpublished.
+      await transactWritten(
         this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { PK, SK },
-            UpdateExpression:
-              'SET #status = :sent, sentAt = if_not_exists(sentAt, :at) REMOVE GSI2PK, GSI2SK',
-            // A line placed meanwhile keeps the entry open.
-            ConditionExpression:
-              'attribute_not_exists(pendingDigests) AND (attribute_not_exists(unplaced) OR unplaced <= :zero)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':sent': 'SENT', ':at': at, ':zero': 0 },
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: { PK, SK },
+                  UpdateExpression:
+                    'SET #status = :sent, sentAt = if_not_exists(sentAt, :at) REMOVE GSI2PK, GSI2SK',
+                  // A line placed meanwhile keeps the entry open.
+                  ConditionExpression:
+                    'attribute_not_exists(pendingDigests) AND (attribute_not_exists(unplaced) OR unplaced <= :zero)',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':sent': 'SENT', ':at': at, ':zero': 0 },
+                },
+              },
+              outboxPut(this.tableName, reminderSent(ledgerEntryOf(String(PK), String(SK)), at)),
+            ],
           }),
         ),
       );
@@ -187,5 +202,25 @@ export class NoticeStore {
         }),
       ),
     );
+  }
+}
+
+/** A reminder ledger entry's facts, from its key (keys.reminder: CERT#<n> / REMINDER#<term end>#<offset>). */
+function ledgerEntryOf(
+  PK: string,
+  SK: string,
+): { certificateNumber: string; termEnd: string; offset: number } {
+  const [, termEnd, offset] = SK.split('#');
+  return { certificateNumber: PK.replace(/^CERT#/, ''), termEnd: String(termEnd), offset: Number(offset) };
+}
+
+/** Whether a transaction happened: false when a condition cancelled it; any other error is thrown. */
+async function transactWritten(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) return false;
+    throw error;
   }
 }

@@ -12,6 +12,7 @@
  */
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dayOf } from '../core/calendar.ts';
+import { personalDataErased } from '../core/events.ts';
 import type { Notice } from '../core/notices.ts';
 import type {
   AuditOnRecord,
@@ -25,6 +26,7 @@ import type { RosterChange } from '../core/renewal-contacts.ts';
 import { SELF_SERVICE_DAILY_LIMIT, selfServiceNoticeId } from '../core/self-service.ts';
 import { batchGetAll } from './batch-get.ts';
 import { getRecord, queryAll, strip, type TransactItem } from './items.ts';
+import { outboxPut } from './outbox.ts';
 import { auditPut, RegistrationStore } from './registrations.ts';
 import { type ItemKey, keys, TABLE_DESIGN } from './table-design.ts';
 
@@ -114,6 +116,8 @@ export class PersonalDataStore {
       rewriteNotice(on(n.certificateNumber), n).equals(['notice', 'data', 'contactId'], contactId);
     for (const [n, u] of certificates) rest.push(u.write(this.tableName, keys.certificate(n)));
     rest.push(auditPut(this.tableName, holder, erase.event));
+    const { event } = erase;
+    rest.push(outboxPut(this.tableName, personalDataErased(contactId, event.fields, event.at, event.actor)));
 
     // Copies elsewhere: in the same transaction while it has room, else in transactions before it.
     const copies = [

@@ -5,6 +5,7 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../core/actors.ts';
 import type { CoverageTerm } from '../core/coverage.ts';
+import { registrationEvents } from '../core/events.ts';
 import type { Notice } from '../core/notices.ts';
 import type {
   Contact,
@@ -24,6 +25,7 @@ import type {
 import { versionSortKey } from '../core/versions.ts';
 import { batchGetAll } from './batch-get.ts';
 import { getRecord, queryPrefix, strip, type TransactItem } from './items.ts';
+import { outboxPuts } from './outbox.ts';
 import { keys } from './table-design.ts';
 
 /** A contact; its Contact ID email is the notice embedded in it. */
@@ -177,6 +179,16 @@ export class RegistrationStore {
       for (const [n, u] of updates) items.push(this.updateCertificate(n, u));
       if (renewal.audit) items.push(auditPut(this.tableName, holder.certificateNumber, renewal.audit));
     }
+    // The facts' events, in the facts' transaction (adapters/outbox).
+    const issued =
+      decision.kind === 'CREATE'
+        ? decision.contact
+        : renewal?.contacts.issued
+          ? renewal.contacts.contact
+          : null;
+    items.push(
+      ...outboxPuts(this.tableName, registrationEvents(certificate, decision.kind === 'RENEW', issued)),
+    );
     return this.db.send(
       new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'INDEXES' }),
     );

@@ -6,10 +6,12 @@
  */
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../core/actors.ts';
+import { contactIdResent } from '../core/events.ts';
 import type { Notice } from '../core/notices.ts';
 import type { RegisteredCertificate } from '../core/registration.ts';
 import { batchGetAll } from './batch-get.ts';
 import { strip } from './items.ts';
+import { outboxPut } from './outbox.ts';
 import { auditPut, type ContactRecord, RegistrationStore } from './registrations.ts';
 import { keys } from './table-design.ts';
 
@@ -148,6 +150,18 @@ export class SelfServiceStore {
             },
           },
           auditPut(this.tableName, owed.rosterCertificate, owed.audit),
+          outboxPut(
+            this.tableName,
+            contactIdResent(
+              {
+                contactId: owed.contactId,
+                certificateNumber: owed.certificateNumber,
+                noticeId: notice.id,
+                at: owed.audit.at,
+              },
+              owed.audit.actor,
+            ),
+          ),
         ],
       }),
     );

@@ -105,6 +105,8 @@ export const keys = {
   }),
   /** A Contact ID: its own item, so a conditional put makes it unique and never reused. */
   contact: (contactId: string) => ({ PK: `CONTACT#${contactId}`, SK: 'CONTACT' }),
+  /** A batch import through S3 (POST /imports): its status, counts and report. */
+  importRun: (importId: string) => ({ PK: `IMPORT#${importId}`, SK: 'IMPORT' }),
   /** A serial: product, version, support identifier and its coverage terms. */
   serial: (serialNumber: string) => ({ PK: `SERIAL#${serialNumber}`, SK: 'SERIAL' }),
   /** Upgrade decision for a serial and a release, with its inputs. */

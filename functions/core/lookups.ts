@@ -8,7 +8,7 @@ import { ContactId, EmailAddress, SalesOrderNumber, SerialNumber, SupportIdentif
 import type { RegisteredCertificate } from './registration.ts';
 
 /** What a certificate can be found by, each with the schema its value must pass. */
-const LOOKUP_BY = {
+export const LOOKUP_BY = {
   serialNumber: SerialNumber,
   salesOrderNumber: SalesOrderNumber,
   supportIdentifier: SupportIdentifier,

@@ -18,6 +18,8 @@ interface RouteBase {
     schedules?: boolean;
     /** The secret that signs unsubscribe links (config.unsubscribe()). */
     unsubscribe?: boolean;
+    /** The imports bucket: `upload` presigns PUTs of an import's file, `report` GETs of its report (lib/constructs/imports.ts). */
+    imports?: readonly ('upload' | 'report')[];
   };
 }
 
@@ -44,6 +46,22 @@ export const ROUTES: readonly Route[] = [
     path: '/registrations',
     entry: 'functions/http/post-registration.ts',
     access: { startSync: ['RegisterCertificate'] },
+    roles: ['licensing-ops', 'integration'],
+  },
+  {
+    id: 'PostImport',
+    method: 'POST',
+    path: '/imports',
+    entry: 'functions/http/post-import.ts',
+    access: { table: 'readWrite', imports: ['upload'] },
+    roles: ['licensing-ops', 'integration'],
+  },
+  {
+    id: 'GetImport',
+    method: 'GET',
+    path: '/imports/{importId}',
+    entry: 'functions/http/get-import.ts',
+    access: { table: 'read', imports: ['report'] },
     roles: ['licensing-ops', 'integration'],
   },
   {
@@ -216,5 +234,14 @@ export const ROUTES: readonly Route[] = [
     entry: 'functions/http/get-openapi.ts',
     access: {},
     public: 'the API description: routes, parameters and the roles each allows, nothing about the data',
+  },
+  {
+    id: 'GetDocs',
+    method: 'GET',
+    path: '/docs',
+    entry: 'functions/http/get-docs.ts',
+    access: {},
+    public:
+      'the API reference page: it renders the public OpenAPI document in a browser, nothing about the data',
   },
 ];

@@ -122,6 +122,14 @@ const SECTIONS = {
       JSON.stringify(value),
     ),
   },
+  /** Batch imports through S3 (POST /imports, the import-registrations workflow): where files and reports live. */
+  imports: {
+    bucketName: required('IMPORTS_BUCKET_NAME', NonEmpty),
+  },
+  /** Domain events (functions/publish-domain-events): the EventBridge bus they are put on. */
+  events: {
+    busName: required('EVENT_BUS_NAME', NonEmpty),
+  },
   /** Serials per page of a GA run (one Map item decides one page). */
   upgrades: {
     pageSize: optional('UPGRADE_PAGE_SIZE', PositiveInteger, 1000),
@@ -217,6 +225,8 @@ export const config = {
   schedules: () => readSection('schedules'),
   reminders: () => readSection('reminders'),
   upgrades: () => readSection('upgrades'),
+  imports: () => readSection('imports'),
+  events: () => readSection('events'),
   links: () => readSection('links'),
   unsubscribe: () => readSection('unsubscribe'),
   workflowArn: (workflow: WorkflowName) => readVariable(workflowArnVariable(workflow)),

@@ -27,6 +27,10 @@ export type GuardRule =
   | 'cloudwatch_log_group_retention_period_check'
   | 'lambda_function_public_access_prohibited_check'
   | 'lambda_inside_vpc_check'
+  | 's3_bucket_default_encryption_kms_check'
+  | 's3_bucket_logging_enabled_check'
+  | 's3_bucket_object_lock_enabled_check'
+  | 's3_event_notifications_enabled_check'
   | 'sqs_dlq_check';
 
 /** Acknowledges one Control Tower rule on `scope` (and what it contains), with its reason. */

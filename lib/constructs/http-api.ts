@@ -26,6 +26,7 @@ import type { WorkflowName } from '../../functions/catalog.ts';
 import { ROUTES, type Route } from '../../functions/http/routes.ts';
 import { serviceName } from '../config.ts';
 import { acknowledgeGuard } from './guard.ts';
+import type { Imports } from './imports.ts';
 import { serviceLogGroup } from './log-group.ts';
 import { type ScheduleBinding, ServiceFunction } from './service-function.ts';
 import type { UnsubscribeSigning } from './unsubscribe-signing.ts';
@@ -55,6 +56,8 @@ export interface ServiceHttpApiProps {
   unsubscribe?: UnsubscribeSigning;
   /** The stage's settings (lib/config.ts): a correction's or resend's email carries its links and support contacts. */
   settings?: Readonly<Record<string, string>>;
+  /** For routes that presign import uploads or reports (`access.imports`). */
+  imports?: Imports;
 }
 
 export class ServiceHttpApi extends Construct {
@@ -132,6 +135,10 @@ export class ServiceHttpApi extends Construct {
       }
       for (const workflow of route.access.startSync ?? [])
         fn.bindSyncWorkflow(props.stateMachines[workflow], workflow);
+      if (route.access.imports) {
+        if (!props.imports) throw new Error(`route ${route.id} presigns import files: pass the imports`);
+        props.imports.bindRoute(fn, route.access.imports);
+      }
       if (route.access.unsubscribe) {
         if (!props.unsubscribe)
           throw new Error(`route ${route.id} verifies unsubscribe links: pass the signing`);

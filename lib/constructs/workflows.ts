@@ -25,6 +25,7 @@ import {
 } from '../../functions/catalog.ts';
 import { REPO_ROOT, serviceName } from '../config.ts';
 import type { EmailResources } from './email.ts';
+import type { Imports } from './imports.ts';
 import { serviceLogGroup } from './log-group.ts';
 import { nagArn } from './nag.ts';
 import { ServiceFunction } from './service-function.ts';
@@ -37,6 +38,8 @@ export interface WorkflowsProps {
   logRemovalPolicy: RemovalPolicy;
   /** Set on every Task function: the stage's settings (StageConfig.settings in lib/config.ts). */
   settings: Readonly<Record<string, string>>;
+  /** The imports bucket, for Task functions with `access.imports`. */
+  imports?: Imports;
 }
 
 /** `${Name}` placeholders in an ASL text, in order of first appearance. */
@@ -157,9 +160,13 @@ export class Workflows extends Construct {
         environment: { ...props.settings },
         ...logs,
       });
-      const access: { table?: 'read' | 'readWrite'; sendEmail?: boolean } = spec.access;
+      const access: TaskFunction['access'] = spec.access;
       if (access.table) fn.bindTable(props.table, access.table);
       if (access.sendEmail) fn.bindMailer(props.email);
+      if (access.imports) {
+        if (!props.imports) throw new Error(`${name} uses the imports bucket: pass the imports`);
+        props.imports.bindTask(fn, access.imports);
+      }
       functions[name] = fn;
     }
     this.functions = functions;

@@ -87,16 +87,30 @@ describe('record-registration: a new certificate', () => {
       delivery: { executionName: `contact-id-${contactId}`, noticeKey: keys.contact(contactId) },
       // What DynamoDB reports the transaction cost: 2 units per item written in a transaction,
       // and 2 per index entry (certificate: due date and order lookup, contact: pending notice and
-      // email lookup, serial: product and support identifier lookup).
-      writeUnits: 18,
+      // email lookup, serial: product and support identifier lookup), and the two events' outbox
+      // items (no index entry; DynamoDB Local counts them 1 unit each).
+      writeUnits: 20,
     });
     expect(isValidContactId(contactId)).toBe(true);
 
     const [tx, ...more] = transactions();
     expect(more).toEqual([]);
-    expect(tx!.TransactItems!.map((a) => Object.keys(a))).toEqual([['Put'], ['Put'], ['Put']]);
+    expect(tx!.TransactItems!.map((a) => Object.keys(a))).toEqual([
+      ['Put'],
+      ['Put'],
+      ['Put'],
+      ['Put'],
+      ['Put'],
+    ]);
     expect(await itemKeys()).toEqual(
-      [`CERT#${CERTIFICATE} CERTIFICATE`, `CONTACT#${contactId} CONTACT`, 'SERIAL#M1234567890 SERIAL'].sort(),
+      [
+        `CERT#${CERTIFICATE} CERTIFICATE`,
+        `CONTACT#${contactId} CONTACT`,
+        'SERIAL#M1234567890 SERIAL',
+        // Its events, in its transaction (functions/adapters/outbox.ts).
+        `OUTBOX#CertificateRegistered:${CERTIFICATE} EVENT`,
+        `OUTBOX#ContactIdIssued:${contactId} EVENT`,
+      ].sort(),
     );
     const certificate = await table.item(keys.certificate(CERTIFICATE));
     const contact = await table.item(keys.contact(contactId));
@@ -172,7 +186,7 @@ describe('record-registration: a new certificate', () => {
       version: '7.1',
     };
     await record()(input(withField(contractExample(), 'products', [contractExample().products[0], second])));
-    expect(transactions()[0]!.TransactItems).toHaveLength(4);
+    expect(transactions()[0]!.TransactItems).toHaveLength(4 + 2); // and its two events' outbox items
     expect(await table.item(keys.serial('M0000000002'))).toMatchObject({
       product: 'NetBackup',
       GSI1PK: 'PRODUCT#NetBackup',
@@ -205,7 +219,7 @@ describe('record-registration: the same registration again', () => {
       first.outcome === 'CREATED' && first.contactId,
     );
     expect(transactions()).toEqual([]);
-    expect(await table.items()).toHaveLength(3);
+    expect(await table.items()).toHaveLength(3 + 2); // the first registration's, with its two events
   });
 
   it('owes no delivery once the notice is SENT', async () => {
@@ -425,6 +439,7 @@ describe('record-registration: a renewal', () => {
       `Put CERT#${RENEWAL}`,
       'Update SERIAL#M1234567890',
       `Update CERT#${CERTIFICATE}`,
+      `Put OUTBOX#CertificateRenewed:${RENEWAL}`,
     ]);
     expect(items[0]!.Put!.Item).toMatchObject({
       contactIds: [],

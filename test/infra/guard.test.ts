@@ -185,6 +185,11 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
         'sqs_dlq_check',
         // The public routes only, open without a token (functions/http/routes.ts says why).
         'api_gw_v2_authorization_type_configured_check',
+        // The imports bucket (no Object Lock: uploads hold personal data and expire) and its access-log bucket (lib/constructs/imports.ts).
+        's3_bucket_object_lock_enabled_check',
+        's3_bucket_default_encryption_kms_check',
+        's3_bucket_logging_enabled_check',
+        's3_event_notifications_enabled_check',
       ]),
     );
     expect(by('api_gw_v2_authorization_type_configured_check')).toHaveLength(

@@ -55,9 +55,12 @@ describe('cdk-nag (AwsSolutions)', () => {
       ROUTES.some((r) => r.public === a.reason);
     const signingSecret = (a: { id: string; path: string }) =>
       a.id === 'AwsSolutions::AwsSolutions-SMG4' && /\/UnsubscribeSigning\/Secret$/.test(a.path);
+    // S1 (server access logs) names no finding: only on the bucket that receives the imports bucket's access logs.
+    const accessLogsBucket = (a: { id: string; path: string }) =>
+      a.id === 'AwsSolutions::AwsSolutions-S1' && /\/Imports\/AccessLogs$/.test(a.path);
     for (const ack of acks) {
       // A specific finding (RuleId[Finding]), never a whole rule, and never on a stack or the app.
-      if (!deadLetterQueue(ack) && !publicRoute(ack) && !signingSecret(ack))
+      if (!deadLetterQueue(ack) && !publicRoute(ack) && !signingSecret(ack) && !accessLogsBucket(ack))
         expect(ack.id, ack.path).toMatch(/^AwsSolutions::AwsSolutions-[A-Z0-9]+\[.+\]$/);
       expect(ack.path.split('/').length, ack.path).toBeGreaterThan(2);
       expect(ack.reason.length, ack.path).toBeGreaterThan(40);
@@ -71,7 +74,12 @@ describe('cdk-nag (AwsSolutions)', () => {
     // And a Distributed Map's own child executions.
     const childExecutions = (a: { id: string; path: string }) =>
       /\/DistributedMapPolicy$/.test(a.path) &&
-      /^AwsSolutions::AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:Entitlements-test-UpgradeDecisions:\*\]$/.test(
+      /^AwsSolutions::AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:Entitlements-test-(UpgradeDecisions|ImportRegistrations):\*\]$/.test(
+        a.id,
+      );
+    // And the import files (imports/<id>/…, ids made at run time) of the imports bucket.
+    const importFiles = (a: { id: string }) =>
+      /^AwsSolutions::AwsSolutions-IAM5\[Resource::<ImportsBucket[0-9A-F]+\.Arn>\/imports\/\*(\/input\.csv|\/report\.csv|\/results\/\*)?\]$/.test(
         a.id,
       );
     const others = acks.filter(
@@ -79,6 +87,8 @@ describe('cdk-nag (AwsSolutions)', () => {
         !deadLetterQueue(a) &&
         !scheduleGroup(a) &&
         !childExecutions(a) &&
+        !importFiles(a) &&
+        !accessLogsBucket(a) &&
         !publicRoute(a) &&
         !signingSecret(a),
     );
@@ -88,7 +98,12 @@ describe('cdk-nag (AwsSolutions)', () => {
       new Set(['AwsSolutions::AwsSolutions-IAM5[Resource::*]']),
     );
     for (const ack of acks.filter(
-      (a) => !deadLetterQueue(a) && !childExecutions(a) && !publicRoute(a) && !signingSecret(a),
+      (a) =>
+        !deadLetterQueue(a) &&
+        !childExecutions(a) &&
+        !accessLogsBucket(a) &&
+        !publicRoute(a) &&
+        !signingSecret(a),
     ))
       expect(ack.path).toMatch(/\/Role$/);
     expect(acks.filter(scheduleGroup).map((a) => a.path)).toEqual([
@@ -97,6 +112,7 @@ describe('cdk-nag (AwsSolutions)', () => {
     ]);
     expect(acks.filter(childExecutions).map((a) => a.path)).toEqual([
       'Entitlements-test-Stateless/Workflows/UpgradeDecisions/DistributedMapPolicy',
+      'Entitlements-test-Stateless/Workflows/ImportRegistrations/DistributedMapPolicy',
     ]);
   });
 

@@ -195,8 +195,10 @@ describe('the GA run (upgrade-decisions)', () => {
     const id = logicalIdOf(gaRun);
     const machine = resourcesOf(stateless, 'AWS::StepFunctions::StateMachine')[id]!;
     expect(machine.Properties.StateMachineName).toBe('Entitlements-test-UpgradeDecisions');
-    const policies = Object.values(resourcesOf(stateless, 'AWS::IAM::Policy')).filter((p: Json) =>
-      JSON.stringify(p.Properties.PolicyName).includes('DistributedMapPolicy'),
+    const policies = Object.values(resourcesOf(stateless, 'AWS::IAM::Policy')).filter(
+      (p: Json) =>
+        JSON.stringify(p.Properties.PolicyName).includes('DistributedMapPolicy') &&
+        JSON.stringify(p.Properties.PolicyName).includes('UpgradeDecisions'),
     );
     expect(policies).toHaveLength(1);
     const statements = policies[0]!.Properties.PolicyDocument.Statement as Json[];

@@ -54,7 +54,8 @@ describe('the table', () => {
     expect(Properties.DeletionProtectionEnabled).toBe(true);
     // SSEEnabled: KMS with the AWS managed key (aws/dynamodb) instead of the DynamoDB-owned key.
     expect(Properties.SSESpecification).toMatchObject({ SSEEnabled: true });
-    expect(Properties.StreamSpecification).toBeUndefined();
+    // New images only: the domain-event publisher reads the outbox items (lib/constructs/domain-events.ts).
+    expect(Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
   });
 
   it('deletes items past their `expiresAt` (epoch seconds): the TTL the self-service rate counter uses', () => {

@@ -7,6 +7,7 @@ import type { Role } from '../../functions/core/actors.ts';
 import { ROUTES } from '../../functions/http/routes.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
+import { assertDocumented } from './openapi.ts';
 
 export interface Email {
   messageId: string;
@@ -126,6 +127,8 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     try {
       parsed = JSON.parse(text);
     } catch {}
+    // Every answer of a route in the table must fit the OpenAPI document.
+    assertDocumented(method, path, response.status, response.headers.get('content-type'), parsed);
     return { status: response.status, body: parsed as any, headers: response.headers };
   };
   const client = (as?: { role: Role; subject?: string } | null): Client => ({

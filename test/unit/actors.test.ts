@@ -1,8 +1,6 @@
 /** Roles from a verified token's claims, in the shapes API Gateway and the local verifier pass them. */
 import { describe, expect, it } from 'vitest';
 import { actorFor, claimList, rolesOf } from '../../functions/core/actors.ts';
-import { openApiDocument } from '../../functions/http/openapi.ts';
-import { ROUTES } from '../../functions/http/routes.ts';
 
 describe('rolesOf', () => {
   it('reads Cognito groups as API Gateway flattens them ("[a b]") and as arrays', () => {
@@ -41,26 +39,5 @@ describe('actorFor', () => {
   it('is null when the token holds none of the allowed roles, or has no subject', () => {
     expect(actorFor(alice, ['product-manager'])).toBeNull();
     expect(actorFor({ 'cognito:groups': '[licensing-ops]' }, ['licensing-ops'])).toBeNull();
-  });
-});
-
-describe('the OpenAPI document', () => {
-  it('describes every route, with the bearer token and roles on guarded ones and no security on public ones', () => {
-    const document = openApiDocument(ROUTES) as {
-      openapi: string;
-      paths: Record<
-        string,
-        Record<string, { operationId: string; security: unknown[]; 'x-roles'?: string[] }>
-      >;
-    };
-    expect(document.openapi).toBe('3.1.0');
-    for (const route of ROUTES) {
-      const operation = document.paths[route.path]?.[route.method.toLowerCase()];
-      expect(operation?.operationId, route.id).toBe(route.id);
-      if (route.roles) {
-        expect(operation!.security).toEqual([{ bearerAuth: [] }]);
-        expect(operation!['x-roles']).toEqual(route.roles);
-      } else expect(operation!.security).toEqual([]);
-    }
   });
 });
