@@ -113,13 +113,13 @@ export const TASK_FUNCTIONS = {
     access: { table: 'readWrite', sendEmail: true },
     timeoutSeconds: 30,
   },
-  /** Not a Task: an EventBridge rule invokes it with SES bounces and complaints (lib/constructs/delivery-events.ts). */
   /** Not a Task: the table's stream invokes it (lib/constructs/domain-events.ts), with each new outbox item. */
   PublishDomainEvents: {
     entry: 'functions/publish-domain-events/handler.ts',
     access: { tableStream: true },
     timeoutSeconds: 30,
   },
+  /** Not a Task: an EventBridge rule invokes it with SES bounces and complaints (lib/constructs/delivery-events.ts). */
   RecordDeliveryEvent: {
     entry: 'functions/record-delivery-event/handler.ts',
     access: { table: 'readWrite' },

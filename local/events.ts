@@ -252,6 +252,8 @@ export class StreamPublisher {
 
 /** What the local stack exposes: the bus's events, a drain for tests, a failure to inject. */
 export interface LocalDomainEvents {
+  /** False when the stack runs without domain events (`domainEvents: false`): `GET /_local/events` says so. */
+  on: boolean;
   bus: LocalEventBus;
   /** The events on the bus once the stream is drained: `GET /_local/events`. */
   list(): Promise<LocalBusEvent[]>;
@@ -286,6 +288,7 @@ export async function startDomainEvents(options: {
   );
   publisher.start();
   return {
+    on: true,
     bus,
     async list() {
       await publisher.drain(5_000).catch(() => undefined);
@@ -296,5 +299,21 @@ export async function startDomainEvents(options: {
       await publisher.stop();
       await bus.close();
     },
+  };
+}
+
+/**
+ * A stack without domain events: no stream is read, no bus listens; the publisher still
+ * finds its bus name, as every Task function finds its environment at load.
+ */
+export function domainEventsOff(): LocalDomainEvents {
+  Object.assign(process.env, configEnvironment('events', { busName: LOCAL_EVENT_BUS_NAME }));
+  const bus = new LocalEventBus(null);
+  return {
+    on: false,
+    bus,
+    list: async () => bus.list(),
+    drain: async () => undefined,
+    stop: async () => undefined,
   };
 }

@@ -53,7 +53,7 @@ export function createApiServer(
   routes: CompiledRoute[],
   clock: LocalClock,
   tokens: () => LocalTokenIssuer,
-  events: () => { list(): Promise<unknown[]> } | undefined = () => undefined,
+  events: () => { on: boolean; list(): Promise<unknown[]> } | undefined = () => undefined,
 ): Server {
   const server = createServer(async (req, res) => {
     try {
@@ -183,10 +183,16 @@ function parseJson(body: string, usage: string): unknown {
 /** The local bus's domain events, in order (local/events.ts): local only, never deployed. */
 async function eventsRoute(
   method: string,
-  events: { list(): Promise<unknown[]> } | undefined,
+  events: { on: boolean; list(): Promise<unknown[]> } | undefined,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   if (method !== 'GET') return problemFor(405, 'Method Not Allowed', 'GET /_local/events');
   if (!events) return problemFor(503, 'Service Unavailable', 'the local bus is not ready yet');
+  if (!events.on)
+    return problemFor(
+      409,
+      'Conflict',
+      'this stack runs without domain events (started with domainEvents: false)',
+    );
   return {
     statusCode: 200,
     headers: { 'content-type': 'application/json' },

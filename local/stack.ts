@@ -25,7 +25,7 @@ import { logger } from '../functions/shared/logger.ts';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './aws.ts';
 import { LocalClock } from './clock.ts';
 import { ensureTable, startDynamoDbLocal, tableStreamArn } from './dynamodb.ts';
-import { type LocalDomainEvents, startDomainEvents } from './events.ts';
+import { domainEventsOff, type LocalDomainEvents, startDomainEvents } from './events.ts';
 import { type CompiledRoute, createApiServer, loadRoutes } from './http-server.ts';
 import { invoke, useInvocationScopes } from './lambda.ts';
 import { assertPortFree } from './ports.ts';
@@ -66,6 +66,11 @@ export interface LocalStackOptions {
    * later refuses, as the clock never moves back.
    */
   startAt?: Date;
+  /**
+   * Publish domain events (the table's stream → PublishDomainEvents → the local bus): on
+   * unless false. Tests that do not read events turn it off (see ensureTable).
+   */
+  domainEvents?: boolean;
   /** Lets tests put a fault-injecting proxy between the handlers and SES. */
   sesEndpointForHandlers?: (sesUrl: string) => Promise<string>;
 }
@@ -107,7 +112,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           });
     stops.push(dynamodb.stop);
     const tableName = options.tableName ?? 'Entitlements';
-    await ensureTable(dynamodb.endpoint, tableName);
+    const domainEvents = options.domainEvents ?? true;
+    await ensureTable(dynamodb.endpoint, tableName, domainEvents);
 
     const ses = options.sesEndpoint
       ? await useLocalSes(options.sesEndpoint, TEMPLATE_PREFIX)
@@ -226,13 +232,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       Object.assign(process.env, workflowEnvironment(name, stateMachineArn(name)));
     // The table's stream, published by the same handler as on AWS, onto a local bus (its
     // EVENT_BUS_NAME set before the Task functions below are loaded).
-    events = await startDomainEvents({
-      dynamodbEndpoint: dynamodb.endpoint,
-      streamArn: () => tableStreamArn(dynamodb.endpoint, tableName),
-      file: options.inMemory ? null : join(dataDir, 'events.json'),
-      handlerModule: pathToFileURL(join(ROOT, 'functions/publish-domain-events/handler.ts')).href,
-    });
-    stops.push(events.stop);
+    if (domainEvents) {
+      events = await startDomainEvents({
+        dynamodbEndpoint: dynamodb.endpoint,
+        streamArn: () => tableStreamArn(dynamodb.endpoint, tableName),
+        file: options.inMemory ? null : join(dataDir, 'events.json'),
+        handlerModule: pathToFileURL(join(ROOT, 'functions/publish-domain-events/handler.ts')).href,
+      });
+      stops.push(events.stop);
+    } else events = domainEventsOff();
 
     // Handlers read their environment when first imported, as at a Lambda cold start.
     for (const [name, fn] of Object.entries(TASK_FUNCTIONS)) {

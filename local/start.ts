@@ -11,6 +11,7 @@
  *   SES_ENDPOINT               use a local SES already running there (its mailbox outlives the
  *                              stack) instead of starting one; the email templates are loaded into it
  *   LOCAL_RETRY_INTERVAL_MS    pause between Step Functions retries (default 1000)
+ *   LOCAL_DOMAIN_EVENTS=off    no table stream and no local bus (GET /_local/events answers 409)
  * Spawned with an IPC channel (as test/support/child-stack.ts does), it sends
  * `{type: 'ready', apiUrl, sesUrl, dynamodbEndpoint, tableName}` once ready, answers
  * `{type: 'idle', id}` with the same message once no execution is running, and stops
@@ -116,6 +117,7 @@ try {
     inMemory,
     dataDir,
     ...(todayArgument ? { startAt: todayArgument } : {}),
+    ...(process.env.LOCAL_DOMAIN_EVENTS === 'off' ? { domainEvents: false } : {}),
     ...(process.env.LOCAL_TABLE_NAME ? { tableName: process.env.LOCAL_TABLE_NAME } : {}),
     ...(process.env.LOCAL_RETRY_INTERVAL_MS
       ? { retryIntervalMs: Number(process.env.LOCAL_RETRY_INTERVAL_MS) }

@@ -1,13 +1,11 @@
 /**
  * POST /imports — licensing ops or an order system start an import through S3: 201 with a
  * presigned URL to PUT the CSV to (15 minutes; CONTRACT.md's columns) and where to follow
- * it (GET /imports/{id}). The upload starts the import-registrations workflow. No body, or `{}`.
+ * it (GET /imports/{id}). The upload starts the import-registrations workflow. No body.
  */
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import { ImportBucket, ImportStore } from '../adapters/imports.ts';
-import { parseOrThrow } from '../core/validation.ts';
-import * as z from '../core/zod.ts';
 import { now } from '../shared/clock.ts';
 import { config } from '../shared/config.ts';
 import { documentClient } from '../shared/dynamodb.ts';
@@ -15,17 +13,12 @@ import { requestLogging } from '../shared/logger.ts';
 import { s3Client } from '../shared/s3.ts';
 import { createImport } from '../use-cases/import-requests.ts';
 import { actorOf, authorize } from './auth.ts';
-import { emptyRequest, type HttpEvent, type HttpResult, json, jsonBody, problemJson } from './http.ts';
+import { emptyRequest, type HttpEvent, type HttpResult, json, problemJson } from './http.ts';
 
 export function makePostImport(store: ImportStore, bucket: ImportBucket, newId: () => string = randomUUID) {
   return async (event: HttpEvent): Promise<HttpResult> => {
-    if ((event.body ?? '') === '') emptyRequest(event, 'an import');
-    else
-      parseOrThrow(
-        z.strictObject({}),
-        jsonBody(event),
-        'an import takes no fields: its file goes to the upload URL',
-      );
+    // The file goes to the upload URL: a body here is a mistake, refused before anything is stored.
+    emptyRequest(event, 'an import (its file goes to the upload URL)');
     const created = await createImport(store, bucket, {
       importId: newId(),
       actor: actorOf(event),

@@ -352,12 +352,7 @@ export const ROUTE_SCHEMAS: Record<string, RouteSchemas> = {
   PostImport: {
     summary: 'Start an import of registrations from a CSV file through S3',
     description:
-      '201 with a presigned URL to PUT the CSV to (15 minutes; the columns of CONTRACT.md) and where to follow it. The upload starts the import-registrations workflow. No body, or `{}`.',
-    body: {
-      schema: z.strictObject({}),
-      description: 'Optional: no body, or an empty object',
-      optional: true,
-    },
+      '201 with a presigned URL to PUT the CSV to (15 minutes; the columns of CONTRACT.md) and where to follow it. The upload starts the import-registrations workflow. No body: the file goes to the upload URL.',
     responses: {
       201: {
         description: 'Where to upload the file',

@@ -79,6 +79,8 @@ function requestFor(route: Route): { path: string; body?: unknown } {
     PutRelease: { path: `/products/${product}/releases/12.5`, body: { gaDate: '2027-03-01' } },
     PutSerialVersion: { path: `/serials/${serial.serialNumber}/version`, body: { version: '12.1' } },
     DeleteContactPersonalData: { path: `/contacts/${primaryId}/personal-data` },
+    PostImport: { path: '/imports' },
+    GetImport: { path: '/imports/00000000-0000-4000-8000-000000000000' },
     GetUpgradeEntitlement: {
       path: `/products/${product}/releases/12.5/entitlements/${serial.serialNumber}`,
     },

@@ -18,7 +18,7 @@ import { registration, startTestStack, type TestStack } from '../support/stack.t
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ domainEvents: true });
 });
 afterAll(() => stack?.stop());
 

@@ -84,10 +84,10 @@ afterAll(() => stack?.stop());
  * A DELETE takes no body: its own cases are below. Nor JSON does the one-click unsubscribe
  * (RFC 8058: a form holding List-Unsubscribe=One-Click): its own cases are below too.
  */
-const withBody = ROUTES.filter(
-  (r) => r.method !== 'GET' && r.method !== 'DELETE' && r.id !== 'PostUnsubscribe',
-);
-const bodyless = (route: Route) => route.method === 'GET' || route.method === 'DELETE';
+/** Routes that take no body: GETs, DELETEs, and POST /imports (its file goes to the upload URL). */
+const bodyless = (route: Route) =>
+  route.method === 'GET' || route.method === 'DELETE' || route.id === 'PostImport';
+const withBody = ROUTES.filter((r) => !bodyless(r) && r.id !== 'PostUnsubscribe');
 /** A PATCH is a JSON merge patch (RFC 7396): its media type is its own. */
 const mediaTypeOf = (route: Route) =>
   route.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';

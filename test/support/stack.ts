@@ -1,7 +1,7 @@
 /** A local stack per test file: its own table, ports, mailbox and clock. */
 import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import type { Role } from '../../functions/core/actors.ts';
 import { ROUTES } from '../../functions/http/routes.ts';
@@ -87,6 +87,9 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     inMemory: true,
     tableName: `test-${randomUUID()}`,
     retryIntervalMs: 5,
+    // Domain events only where a test reads them (startTestStack({ domainEvents: true })):
+    // every stream record of every test table weighs on the one shared DynamoDB Local.
+    domainEvents: false,
     ...options,
   });
   const ddb = new DynamoDBClient({
@@ -141,6 +144,12 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
   });
   return {
     ...stack,
+    // The table goes with the stack: the shared DynamoDB Local keeps only the running files' data.
+    async stop() {
+      await stack.stop();
+      await ddb.send(new DeleteTableCommand({ TableName: stack.tableName })).catch(() => undefined);
+      ddb.destroy();
+    },
     ...client(),
     as: (role, subject) => client({ role, ...(subject ? { subject } : {}) }),
     anonymous: client(null),
