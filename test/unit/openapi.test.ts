@@ -71,7 +71,6 @@ const EXAMPLES: Record<string, { good: unknown[]; bad: unknown[] }> = {
     good: [dates],
     bad: [{ eolDate: '2027-06-30' }, { ...dates, note: 'x' }],
   },
-  PostImport: { good: [{}], bad: [{ file: 'x.csv' }] },
   PutRelease: { good: [{ gaDate: '2026-12-15' }], bad: [{}, { gaDate: 20261215 }] },
   PutSerialVersion: {
     good: [{ version: '12.5' }],
