@@ -107,7 +107,8 @@ async function load(count: number, due: number, day: string): Promise<void> {
 async function run(day: string) {
   const before = { ...reads };
   const writesBefore = { ...consumed };
-  const executionsBefore = stack.stepFunctions.list().length;
+  // By ARN: list() groups executions by state machine, so a count would not mark where this stretch begins.
+  const executionsBefore = new Set(stack.stepFunctions.list().map((e) => e.executionArn));
   const invocationsBefore = new Map(invocationCounts);
   const started = performance.now();
   const execution = await stack.stepFunctions.startSync(
@@ -123,7 +124,7 @@ async function run(day: string) {
   const emails = ((await (await fetch(`${stack.sesUrl}/store`)).json()) as { emails: unknown[] }).emails
     .length;
   const billed = billedSince(
-    stack.stepFunctions.list().slice(executionsBefore),
+    stack.stepFunctions.list().filter((e) => !executionsBefore.has(e.executionArn)),
     invocationsBefore,
     invocationCounts,
     (arn) => expressArns.has(arn),

@@ -76,7 +76,8 @@ for (const [concurrency, total] of [
   [20, 400],
 ] as const) {
   const before = { ...consumed };
-  const executionsBefore = stack.stepFunctions.list().length;
+  // By ARN: list() groups executions by state machine, so a count would not mark where this stretch begins.
+  const executionsBefore = new Set(stack.stepFunctions.list().map((e) => e.executionArn));
   const invocationsBefore = new Map(invocationCounts);
   const started = performance.now();
   let next = 0;
@@ -90,7 +91,7 @@ for (const [concurrency, total] of [
   );
   const seconds = (performance.now() - started) / 1000;
   await stack.stepFunctions.idle();
-  const executions = stack.stepFunctions.list().slice(executionsBefore);
+  const executions = stack.stepFunctions.list().filter((e) => !executionsBefore.has(e.executionArn));
   const transitions = executions.reduce((sum, e) => sum + e.stateTransitions, 0) / total;
   const billed = billedSince(executions, invocationsBefore, invocationCounts, isExpress);
   const tableWrites = (consumed.tableWrite - before.tableWrite) / total;

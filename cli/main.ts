@@ -6,7 +6,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ROLES, type Role } from '../functions/core/actors.ts';
 import { Api, apiUrlOf, CliError, detailOf } from './api.ts';
-import { DEFAULT_MAX_BYTES, runImport } from './import.ts';
+import { DEFAULT_MAX_BYTES, reportPathOf, runImport } from './import.ts';
+import { importViaS3 } from './import-via-s3.ts';
 
 const API_HELP = 'the API (default: $ENTITLEMENTS_API, then http://127.0.0.1:3000, the local stack)';
 
@@ -35,14 +36,30 @@ program
   .option('--report <file>', 'where to write the report (default: FILE.report.csv)')
   .option('--dry-run', 'validate only: nothing is sent', false)
   .addOption(
+    new Option(
+      '--via <how>',
+      'api: rows through the API from here; s3: upload the file, the stage imports it (any size)',
+    )
+      .choices(['api', 's3'])
+      .default('api'),
+  )
+  .addOption(
     new Option('--concurrency <n>', 'requests in flight at once').argParser(positiveInteger).default(8),
   )
   .action(
     async (
       file: string,
-      options: { api?: string; report?: string; dryRun: boolean; concurrency: number },
+      options: { api?: string; report?: string; dryRun: boolean; concurrency: number; via: 'api' | 's3' },
     ) => {
-      process.exitCode = await runImport({ file, ...options });
+      const { via, ...rest } = options;
+      if (via === 's3') {
+        if (rest.dryRun) throw new CliError('--dry-run checks the file here: use it without --via s3');
+        process.exitCode = await importViaS3({
+          file,
+          report: rest.report ?? reportPathOf(file),
+          ...(rest.api ? { api: rest.api } : {}),
+        });
+      } else process.exitCode = await runImport({ file, ...rest });
     },
   );
 

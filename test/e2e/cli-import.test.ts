@@ -141,6 +141,24 @@ describe('importing a file', () => {
     expect(await stack.emails()).toHaveLength(3);
   });
 
+  it('--via s3: uploads the file, the stage imports it (Distributed Map), the report comes back', async () => {
+    const viaS3 = csvFile([row(10_000_201), row(10_000_202, 0), row(10_000_202, 1, { tier: 'GOLD' })]);
+    const emailsBefore = (await stack.emails()).length;
+    const run = await importFile(viaS3, '--via', 's3');
+    expect(run.stderr).toMatch(/uploaded; the import runs on the stage now/);
+    expect(run.code).toBe(1); // certificate 10000202 refused whole: its rows disagree on the tier
+    expect(reportOf(viaS3).map((r) => [r.line, r.certificateNumber, r.outcome])).toEqual([
+      ['2', '10000201-0000201', 'CREATED'],
+      ['3', '10000202-0000202', 'REFUSED'],
+      ['4', '10000202-0000202', 'REFUSED'],
+    ]);
+    expect(await stored('10000202-0000202')).toBe(false);
+    await stack.stepFunctions.idle();
+    expect((await stack.emails()).slice(emailsBefore).map((e) => e.destination.to[0])).toEqual([
+      'c10000201@acme.example',
+    ]);
+  });
+
   it('--dry-run validates and sends nothing', async () => {
     const before = (await stack.items()).length;
     const dry = csvFile([row(10_000_101), row(10_000_102, 0, { tier: 'GOLD' })]);
