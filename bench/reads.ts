@@ -3,6 +3,15 @@
  * DynamoDB reports them consumed, items returned, Scans issued, write requests.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { WORKFLOWS, type WorkflowName } from '../functions/catalog.ts';
+import { stateMachineArn } from '../local/stepfunctions.ts';
+
+/** Express runs are billed per request, not per transition. */
+const EXPRESS_ARNS = new Set(
+  (Object.keys(WORKFLOWS) as WorkflowName[])
+    .filter((name) => WORKFLOWS[name].type === 'EXPRESS')
+    .map((name) => stateMachineArn(name)),
+);
 
 export interface Io {
   units: number;
@@ -113,11 +122,10 @@ export function billedSince(
   executions: ReadonlyArray<{ stateMachineArn: string; stateTransitions: number }>,
   invocationsBefore: ReadonlyMap<string, number>,
   invocationsNow: ReadonlyMap<string, number>,
-  isExpress: (stateMachineArn: string) => boolean,
 ) {
   let lambda = 0;
   for (const [name, count] of invocationsNow) lambda += count - (invocationsBefore.get(name) ?? 0);
-  const standard = executions.filter((e) => !isExpress(e.stateMachineArn));
+  const standard = executions.filter((e) => !EXPRESS_ARNS.has(e.stateMachineArn));
   return {
     lambda,
     standardTransitions: standard.reduce((sum, e) => sum + e.stateTransitions, 0),

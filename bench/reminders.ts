@@ -6,7 +6,6 @@
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../functions/adapters/table-design.ts';
-import { WORKFLOWS, type WorkflowName } from '../functions/catalog.ts';
 import { addDays, dayOf } from '../functions/core/calendar.ts';
 import { invocationCounts } from '../local/lambda.ts';
 import { stateMachineArn } from '../local/stepfunctions.ts';
@@ -17,11 +16,6 @@ const { stack, documentClient, stop } = await startBenchStack('reminders');
 // Every read the handlers make (from what DynamoDB returned and consumed), every Scan and write.
 const reads = countIo(documentClient);
 const consumed = countConsumed(documentClient);
-const expressArns = new Set(
-  (Object.keys(WORKFLOWS) as WorkflowName[])
-    .filter((name) => WORKFLOWS[name].type === 'EXPRESS')
-    .map((name) => stateMachineArn(name)),
-);
 
 let loaded = 0;
 /** Certificates as registration stores them: `due` of them with their 30-day reminder on `day`. */
@@ -127,7 +121,6 @@ async function run(day: string) {
     stack.stepFunctions.list().filter((e) => !executionsBefore.has(e.executionArn)),
     invocationsBefore,
     invocationCounts,
-    (arn) => expressArns.has(arn),
   );
   return {
     sent,

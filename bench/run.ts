@@ -6,11 +6,9 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { WORKFLOWS, type WorkflowName } from '../functions/catalog.ts';
 import { invocationCounts } from '../local/lambda.ts';
 import { freePort } from '../local/ports.ts';
 import { ROOT } from '../local/stack.ts';
-import { stateMachineArn } from '../local/stepfunctions.ts';
 import { measureBundles } from './bundles.ts';
 import { billedSince, countConsumed, startBenchStack } from './reads.ts';
 
@@ -24,13 +22,6 @@ for (const b of bundles)
   console.log(
     `${b.name.padEnd(20)}  ${(b.bytes / 1024).toFixed(1).padStart(8)} ${mark(b.bytes / 1024 <= TARGETS.bundleKb)}  ${b.loadMsMedian.toFixed(1).padStart(8)} ${mark(b.loadMsMedian <= TARGETS.loadMs)}`,
   );
-
-const EXPRESS = new Set(
-  (Object.keys(WORKFLOWS) as WorkflowName[])
-    .filter((name) => WORKFLOWS[name].type === 'EXPRESS')
-    .map((name) => stateMachineArn(name)),
-);
-const isExpress = (arn: string) => EXPRESS.has(arn);
 
 // The handlers' own client, imported after the stack set the environment (as a cold start would).
 const { stack, documentClient, stop } = await startBenchStack('registrations');
@@ -93,7 +84,7 @@ for (const [concurrency, total] of [
   await stack.stepFunctions.idle();
   const executions = stack.stepFunctions.list().filter((e) => !executionsBefore.has(e.executionArn));
   const transitions = executions.reduce((sum, e) => sum + e.stateTransitions, 0) / total;
-  const billed = billedSince(executions, invocationsBefore, invocationCounts, isExpress);
+  const billed = billedSince(executions, invocationsBefore, invocationCounts);
   const tableWrites = (consumed.tableWrite - before.tableWrite) / total;
   const indexWrites = (consumed.indexWrite - before.indexWrite) / total;
   console.log(
