@@ -5,7 +5,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReadCost } from './batch-get.ts';
 import { queryPages } from './items.ts';
-import { type DueKind, dueShards, keys, TABLE_DESIGN } from './table-design.ts';
+import { type DueKind, dueShardsOf, keys, TABLE_DESIGN } from './table-design.ts';
 
 /**
  * The entries due on `day` in one shard, of one kind (and, with `idPrefix`, whose id starts
@@ -33,16 +33,24 @@ export function dueInShard(
   );
 }
 
-/** Items in the due-date index under `kind` on each of `days`, across every shard. */
+/**
+ * Items in the due-date index under `kind` on each of `days`, across every shard, in day then
+ * shard order. The (day, shard) partitions are read at once: a week of
+ * milestones is 8 queries, and reading them one after another made its run as long as the sum of their round trips.
+ */
 export async function dueItems(
   db: DynamoDBDocumentClient,
   tableName: string,
   days: string[],
   kind: Exclude<DueKind, 'CLAIMED'>,
 ): Promise<Array<Record<string, unknown>>> {
-  const found: Array<Record<string, unknown>> = [];
-  for (const day of days)
-    for (const shard of dueShards())
-      for await (const items of dueInShard(db, tableName, { day, shard, kind })) found.push(...items);
-  return found;
+  const partitions = days.flatMap((day) => dueShardsOf(kind).map((shard) => ({ day, shard, kind })));
+  const read = await Promise.all(
+    partitions.map(async (due) => {
+      const found: Array<Record<string, unknown>> = [];
+      for await (const items of dueInShard(db, tableName, due)) found.push(...items);
+      return found;
+    }),
+  );
+  return read.flat();
 }

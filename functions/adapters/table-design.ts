@@ -43,6 +43,16 @@ export const DUE_SHARDS = 4;
 /** Every shard of a day's due work: what a daily run fans out over. */
 export const dueShards = (): number[] => Array.from({ length: DUE_SHARDS }, (_, i) => i);
 
+/**
+ * Milestones and GA dates are a product's schedule: a handful on any day. Spread over the
+ * shards they spread no load, and multiplied by four the reads of the reconciler, which
+ * looks back a week every day; they stay in shard 0.
+ */
+const UNSHARDED_KINDS: ReadonlySet<DueKind> = new Set(['MILESTONE', 'RELEASE']);
+
+/** The shards a day's entries of `kind` can be in. */
+export const dueShardsOf = (kind: DueKind): number[] => (UNSHARDED_KINDS.has(kind) ? [0] : dueShards());
+
 /** Shards of the pending-notice index: notices are written at registration rate. */
 export const PENDING_NOTICE_SHARDS = 4;
 
@@ -174,7 +184,7 @@ export const keys = {
   }),
   /** DueByDate index entries: `kind` keeps reminders, milestones, GA runs and their upgrade notices apart within a day. */
   dueIndex: (day: string, kind: DueKind, id: string) => ({
-    GSI2PK: dueShard(day, shardOf(id)),
+    GSI2PK: dueShard(day, UNSHARDED_KINDS.has(kind) ? 0 : shardOf(id)),
     GSI2SK: dueSortKey(kind, id),
   }),
   dueShard,

@@ -32,7 +32,11 @@ export function makeReconcileSchedules(
     const today = dayOf(input.at);
     const days = Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => addDays(today, -LOOKBACK_DAYS + i));
     const started: string[] = [];
-    for (const lifecycle of await dueMilestones(db, tableName, days)) {
+    const [milestones, releases] = await Promise.all([
+      dueMilestones(db, tableName, days),
+      dueReleases(db, tableName, days),
+    ]);
+    for (const lifecycle of milestones) {
       const next = nextMilestone(lifecycle.phase);
       if (!next || lifecycle[next.milestone] > today) continue;
       const date = lifecycle[next.milestone];
@@ -41,7 +45,7 @@ export function makeReconcileSchedules(
       const run = milestoneRun(lifecycle.product, lifecycle.major, next.phase, date, attempt);
       if (await startOnce(sfn, arns.transition, run.name, run.input)) started.push(run.name);
     }
-    for (const release of await dueReleases(db, tableName, days)) {
+    for (const release of releases) {
       if (release.gaDate > today) continue;
       // On the GA day, the schedule's own name; on a later day, a run of that day's name.
       const run = gaRun(release, release.gaDate === today ? undefined : `r${today}`);

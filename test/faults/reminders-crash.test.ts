@@ -63,10 +63,12 @@ async function crashDuringRun(when: (elapsedMs: number, remindersSent: number) =
   const started = Date.now();
   const run = stack.post('/_local/clock', { now: `${day}T12:00:00Z` }).catch(() => null);
   for (;;) {
-    const sent = (await stack.emails()).filter((e) => isReminder(e.subject)).length - before;
+    // The whole mailbox comes back on each read: read it only when the crash point counts emails.
+    const sent =
+      when.length > 1 ? (await stack.emails()).filter((e) => isReminder(e.subject)).length - before : 0;
     if (when(Date.now() - started, sent)) break;
     if (Date.now() - started > 60_000) throw new Error('the run never reached the crash point');
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, when.length > 1 ? 50 : 10));
   }
   const sentAtCrash = (await stack.emails()).filter((e) => isReminder(e.subject)).length - before;
   const killedAfter = Date.now() - started;
