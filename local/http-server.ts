@@ -15,6 +15,7 @@ import { problemFromError } from '../functions/http/http.ts';
 import { ROUTES, type Route } from '../functions/http/routes.ts';
 import { LOCAL_ACCOUNT } from './aws.ts';
 import { type LocalClock, parseInstant } from './clock.ts';
+import type { LocalConsole } from './console.ts';
 import { invoke } from './lambda.ts';
 import type { GatewayClaims, LocalTokenIssuer } from './tokens.ts';
 
@@ -54,6 +55,8 @@ export function createApiServer(
   clock: LocalClock,
   tokens: () => LocalTokenIssuer,
   events: () => { on: boolean; list(): Promise<unknown[]> } | undefined = () => undefined,
+  /** The console and the customer pages (local/console.ts), on the paths no API route has. */
+  consolePages: () => LocalConsole | undefined = () => undefined,
 ): Server {
   const server = createServer(async (req, res) => {
     try {
@@ -71,10 +74,14 @@ export function createApiServer(
       if (url.pathname.startsWith('/_local/'))
         return send(
           res,
-          await issuerRoute(req.method ?? 'GET', url.pathname, body, tokens(), req.headers.accept ?? ''),
+          await issuerRoute(req.method ?? 'GET', url, body, tokens(), {
+            accept: req.headers.accept ?? '',
+            contentType: req.headers['content-type'] ?? '',
+          }),
         );
       const methodMatches = routes.filter((r) => r.pattern.test(url.pathname));
       const match = methodMatches.find((r) => r.route.method === req.method);
+      if (!methodMatches.length && consolePages()?.serve(req, res, url.pathname)) return;
       if (!match) {
         return send(
           res,
@@ -126,14 +133,23 @@ export function createApiServer(
   return server;
 }
 
-/** The local issuer: `POST /_local/token`, its JWKS and OIDC discovery document. */
+/**
+ * The local issuer: `POST /_local/token`, its JWKS and OIDC discovery document, and the
+ * console's sign-in (`/_local/authorize`, the code grant at `/_local/token`, `/_local/logout`).
+ */
 async function issuerRoute(
   method: string,
-  path: string,
+  url: URL,
   body: string,
   tokens: LocalTokenIssuer,
-  accept: string,
+  { accept, contentType }: { accept: string; contentType: string },
 ): Promise<APIGatewayProxyStructuredResultV2> {
+  const path = url.pathname;
+  const redirect = (location: string) => ({
+    statusCode: 302,
+    headers: { location, 'cache-control': 'no-store' },
+    body: '',
+  });
   const ok = (payload: unknown) => ({
     statusCode: 200,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
@@ -146,10 +162,31 @@ async function issuerRoute(
       return only('GET') ?? ok(tokens.discovery());
     case '/_local/.well-known/jwks.json':
       return only('GET') ?? ok(tokens.jwks());
+    case '/_local/authorize': {
+      const refused = only('GET');
+      if (refused) return refused;
+      try {
+        return redirect(tokens.authorize(url.searchParams));
+      } catch (error) {
+        if (error instanceof DomainError) return problemFromError(error);
+        throw error;
+      }
+    }
+    case '/_local/logout': {
+      const refused = only('GET');
+      if (refused) return refused;
+      const back = url.searchParams.get('post_logout_redirect_uri') ?? '';
+      if (!tokens.allowsRedirect(back))
+        return problemFor(400, 'Bad Request', 'post_logout_redirect_uri must be on this stack');
+      return redirect(back);
+    }
     case '/_local/token': {
       const refused = only('POST');
       if (refused) return refused;
       try {
+        // The console's code grant, form-encoded as OAuth clients send it.
+        if (/^application\/x-www-form-urlencoded\b/.test(contentType))
+          return ok(await tokens.exchange(new URLSearchParams(body)));
         const issued = await tokens.issue(
           parseJson(body, 'send {"role": "licensing-ops", "subject": "alice"}'),
         );

@@ -123,8 +123,20 @@ export class LocalS3 {
     const [bucketName = '', ...rest] = url.pathname.slice(1).split('/');
     const bucket = decodeURIComponent(bucketName);
     const key = rest.map(decodeURIComponent).join('/');
-    expiredPresignedUrl(url);
     const method = req.method ?? 'GET';
+    // The console PUTs an import's CSV and GETs its report from a page of another origin:
+    // CORS as the imports bucket's rule allows it on AWS (the presigned URL is the authorization).
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-expose-headers', 'etag');
+    if (method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-methods': 'GET, PUT, HEAD',
+        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*',
+        'access-control-max-age': '600',
+      });
+      return void res.end();
+    }
+    expiredPresignedUrl(url);
 
     if (!key) {
       if (method === 'GET' && url.searchParams.get('list-type') === '2') return this.list(bucket, url, res);

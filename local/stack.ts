@@ -24,6 +24,7 @@ import { configEnvironment, type Section, workflowEnvironment } from '../functio
 import { logger } from '../functions/shared/logger.ts';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './aws.ts';
 import { LocalClock } from './clock.ts';
+import { LocalConsole } from './console.ts';
 import { ensureTable, startDynamoDbLocal, tableStreamArn } from './dynamodb.ts';
 import { domainEventsOff, type LocalDomainEvents, startDomainEvents } from './events.ts';
 import { type CompiledRoute, createApiServer, loadRoutes } from './http-server.ts';
@@ -39,6 +40,8 @@ import { LocalTokenIssuer } from './tokens.ts';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface LocalStackOptions {
+  /** Serve the console and the customer pages (default true; building it when stale). */
+  console?: boolean;
   /** HTTP API port; 0 picks a free one. */
   port: number;
   sesPort: number;
@@ -90,6 +93,8 @@ export interface LocalStack {
   tokens: LocalTokenIssuer;
   /** Domain events: the table's stream → PublishDomainEvents → the local bus (`GET /_local/events`). */
   events: LocalDomainEvents;
+  /** The console's pages (undefined when started without): `built` settles once they are served. */
+  console: LocalConsole | undefined;
   stop(): Promise<void>;
 }
 
@@ -203,6 +208,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const routes: CompiledRoute[] = [];
     let tokens: LocalTokenIssuer | undefined;
     let events: LocalDomainEvents | undefined;
+    let consolePages: LocalConsole | undefined;
     const server: Server = createApiServer(
       routes,
       clock,
@@ -211,6 +217,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         return tokens;
       },
       () => events,
+      () => consolePages,
     );
     await new Promise<void>((ok, fail) => server.once('error', fail).listen(options.port, '127.0.0.1', ok));
     stops.push(
@@ -222,6 +229,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     const apiUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     process.env.UNSUBSCRIBE_BASE_URL = apiUrl;
+    // Built in the background when its sources changed: the API does not wait for it.
+    if (options.console ?? true) {
+      const pages = new LocalConsole(apiUrl);
+      consolePages = pages;
+      stops.push(async () => pages.stop());
+    }
     tokens = await LocalTokenIssuer.create(
       `${apiUrl}/_local`,
       options.inMemory ? null : join(dataDir, 'token-signing-key.json'),
@@ -326,6 +339,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       importsBucket,
       tokens,
       events,
+      console: consolePages,
       stop: () => stopAll(stops),
     };
   } catch (error) {

@@ -12,6 +12,8 @@
  *                              stack) instead of starting one; the email templates are loaded into it
  *   LOCAL_RETRY_INTERVAL_MS    pause between Step Functions retries (default 1000)
  *   LOCAL_DOMAIN_EVENTS=off    no table stream and no local bus (GET /_local/events answers 409)
+ *   LOCAL_CONSOLE=off          no console pages (otherwise built in the background when stale)
+ *   CONSOLE_DIST               where the console is built (default console/dist)
  * Spawned with an IPC channel (as test/support/child-stack.ts does), it sends
  * `{type: 'ready', apiUrl, sesUrl, dynamodbEndpoint, tableName}` once ready, answers
  * `{type: 'idle', id}` with the same message once no execution is running, and stops
@@ -118,6 +120,7 @@ try {
     dataDir,
     ...(todayArgument ? { startAt: todayArgument } : {}),
     ...(process.env.LOCAL_DOMAIN_EVENTS === 'off' ? { domainEvents: false } : {}),
+    ...(process.env.LOCAL_CONSOLE === 'off' ? { console: false } : {}),
     ...(process.env.LOCAL_TABLE_NAME ? { tableName: process.env.LOCAL_TABLE_NAME } : {}),
     ...(process.env.LOCAL_RETRY_INTERVAL_MS
       ? { retryIntervalMs: Number(process.env.LOCAL_RETRY_INTERVAL_MS) }
@@ -142,7 +145,7 @@ try {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`
 Entitlement service — local stack ready in ${seconds} s${inMemory ? ' (in memory: nothing is kept)' : ` (data kept in ${dataDir})`}
-  API       ${stack.apiUrl}          OpenAPI at ${stack.apiUrl}/openapi.json
+  API       ${stack.apiUrl}          OpenAPI at ${stack.apiUrl}/openapi.json${stack.console ? `\n  Console   ${stack.apiUrl}/console/   (staff; customers: ${stack.apiUrl}/customer/contact-id)` : ''}
   Tokens    TOKEN=$(curl -s ${stack.apiUrl}/_local/token -H 'accept: text/plain' -d '{"role":"licensing-ops","subject":"alice"}')
             then: curl -X POST ${stack.apiUrl}/registrations -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d @examples/registration.json
   Mailbox   ${stack.sesUrl}          (JSON at ${stack.sesUrl}/store)

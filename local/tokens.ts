@@ -5,7 +5,7 @@
  * API Gateway's JWT authorizer (signature against the JWKS, issuer, audience or client_id,
  * expiry), so the handlers receive the same verified claims they get on AWS.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   calculateJwkThumbprint,
@@ -39,8 +39,23 @@ export interface IssuedToken {
 /** Claims as API Gateway hands them to Lambda: every value a string, arrays as `[a b]`. */
 export type GatewayClaims = Record<string, string>;
 
+/** Where the local console may be sent back to after sign-in: the stack itself, or Vite's dev server. */
+const DEV_CONSOLE_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
+const CODE_LIFETIME_MS = 60_000;
+
+interface PendingCode {
+  role: Role;
+  subject: string;
+  redirectUri: string;
+  challenge: string;
+  nonce?: string;
+  expires: number;
+}
+
 export class LocalTokenIssuer {
   private readonly keys: ReturnType<typeof createLocalJWKSet>;
+  /** Authorization codes not yet exchanged: in memory, single use, a minute each. */
+  private readonly codes = new Map<string, PendingCode>();
 
   private constructor(
     readonly issuer: string,
@@ -88,6 +103,92 @@ export class LocalTokenIssuer {
         : { client_id: LOCAL_CLIENTS.integration, scope: scopeOf(role) }),
     });
     return { access_token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS };
+  }
+
+  /**
+   * `GET /_local/authorize`: the sign-in of the console, as Cognito's managed login answers
+   * it, without a password page: the console's button names the role (`role=`, and
+   * `login_hint=` the subject). Authorization code with PKCE (S256) only, for the console
+   * client, back to the stack's own origin or Vite's dev server. Answers where to redirect.
+   */
+  authorize(query: URLSearchParams): string {
+    const redirectUri = query.get('redirect_uri') ?? '';
+    const errors: Array<{ path: string; message: string }> = [];
+    if (query.get('response_type') !== 'code')
+      errors.push({ path: 'response_type', message: 'must be code' });
+    if (query.get('client_id') !== LOCAL_CLIENTS.console)
+      errors.push({ path: 'client_id', message: `must be ${LOCAL_CLIENTS.console}` });
+    if (!this.allowsRedirect(redirectUri))
+      errors.push({ path: 'redirect_uri', message: 'must be on this stack or http://localhost:5173' });
+    const challenge = query.get('code_challenge') ?? '';
+    if (query.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(challenge))
+      errors.push({ path: 'code_challenge', message: 'PKCE with S256 is required' });
+    const role = query.get('role');
+    if (!role || !(PEOPLE_ROLES as readonly string[]).includes(role))
+      errors.push({ path: 'role', message: `must be one of ${PEOPLE_ROLES.join(', ')}` });
+    const hint = query.get('login_hint');
+    if (hint !== null && !/^[\w.@+-]{1,128}$/.test(hint))
+      errors.push({ path: 'login_hint', message: 'letters, digits and . _ @ + - (at most 128)' });
+    if (errors.length)
+      throw new InvalidInput('sign in from the console: its buttons send each of these', errors);
+    const code = randomBytes(24).toString('base64url');
+    const nonce = query.get('nonce');
+    this.codes.set(code, {
+      role: role as Role,
+      subject: hint ?? `local-${role}`,
+      redirectUri,
+      challenge,
+      ...(nonce ? { nonce } : {}),
+      expires: Date.now() + CODE_LIFETIME_MS,
+    });
+    const back = new URL(redirectUri);
+    back.searchParams.set('code', code);
+    const state = query.get('state');
+    if (state) back.searchParams.set('state', state);
+    return back.href;
+  }
+
+  /**
+   * The token endpoint's authorization-code grant (form-encoded, as oidc-client-ts sends it):
+   * the code once, with the verifier of its challenge and the same redirect URI. Answers an
+   * access token like `issue`'s and an ID token for the console to read the name and role from.
+   */
+  async exchange(form: URLSearchParams): Promise<IssuedToken & { id_token: string }> {
+    const code = form.get('code') ?? '';
+    const pending = this.codes.get(code);
+    this.codes.delete(code);
+    const verifier = form.get('code_verifier') ?? '';
+    const problems = [
+      form.get('grant_type') !== 'authorization_code' && 'grant_type must be authorization_code',
+      (!pending || pending.expires < Date.now()) && 'the code is unknown, used or expired',
+      pending && form.get('redirect_uri') !== pending.redirectUri && 'redirect_uri differs',
+      pending &&
+        createHash('sha256').update(verifier).digest('base64url') !== pending.challenge &&
+        'code_verifier does not match the challenge',
+    ].filter((p): p is string => typeof p === 'string');
+    if (problems.length || !pending)
+      throw new InvalidInput(
+        'invalid_grant',
+        problems.map((message) => ({ path: 'code', message })),
+      );
+    const { access_token } = await this.issue({ role: pending.role, subject: pending.subject });
+    const id_token = await this.sign({
+      sub: pending.subject,
+      aud: LOCAL_CLIENTS.console,
+      token_use: 'id',
+      'cognito:username': pending.subject,
+      'cognito:groups': [pending.role],
+      name: pending.subject,
+      ...(pending.nonce ? { nonce: pending.nonce } : {}),
+    });
+    return { access_token, id_token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS };
+  }
+
+  /** Where `GET /_local/logout` may send the browser back to: the same places as sign-in. */
+  allowsRedirect(uri: string): boolean {
+    const url = URL.parse(uri);
+    if (!url || url.hash) return false;
+    return url.origin === new URL(this.issuer).origin || DEV_CONSOLE_ORIGINS.includes(url.origin);
   }
 
   /** Signs any claims with the issuer's key (tests forge foreign audiences and expired tokens with it). */
@@ -140,8 +241,13 @@ export class LocalTokenIssuer {
     return {
       issuer: this.issuer,
       jwks_uri: `${this.issuer}/.well-known/jwks.json`,
+      authorization_endpoint: `${this.issuer}/authorize`,
       token_endpoint: `${this.issuer}/token`,
-      response_types_supported: ['token'],
+      end_session_endpoint: `${this.issuer}/logout`,
+      response_types_supported: ['code'],
+      grant_types_supported: ['authorization_code'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['none'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: [ALGORITHM],
       scopes_supported: ['openid', ...ROLES.map(scopeOf)],

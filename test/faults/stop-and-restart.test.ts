@@ -30,6 +30,8 @@ function launch(command: string, args: string[], env: Record<string, string | nu
     env: {
       ...process.env,
       LOG_LEVEL: 'ERROR',
+      // The stack's own processes are under test here, not the console's build.
+      LOCAL_CONSOLE: 'off',
       ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
     },
     stdio: ['ignore', 'pipe', 'pipe'],

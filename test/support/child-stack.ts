@@ -93,6 +93,7 @@ export async function startChildStack(options: ChildStackOptions = {}): Promise<
       env: {
         ...process.env,
         LOG_LEVEL: 'ERROR',
+        LOCAL_CONSOLE: 'off',
         ...options.env,
         PORT: String(port),
         SES_PORT: '0',

@@ -90,6 +90,8 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     // Domain events only where a test reads them (startTestStack({ domainEvents: true })):
     // every stream record of every test table weighs on the one shared DynamoDB Local.
     domainEvents: false,
+    // The console is the browser suite's (test/browser): no build in every test stack.
+    console: false,
     ...options,
   });
   const ddb = new DynamoDBClient({
