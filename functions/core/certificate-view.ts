@@ -13,6 +13,7 @@ import type { Notice } from './notices.ts';
 import { type ContactOnRecord, maskPersonalData, type PersonalData } from './personal-data.ts';
 import { optOutKey } from './recipients.ts';
 import { maskEmail, maskPhone, type RegisteredCertificate, type RegisteredSerial } from './registration.ts';
+import { OFFERINGS } from './tiers.ts';
 import type { VersionHistoryEntry } from './upgrades.ts';
 
 export function certificateView(
@@ -64,6 +65,8 @@ export function certificateView(
         ...(whole && c.address && !c.erasedAt ? { address: c.address } : {}),
         erased: c.erasedAt ? { pseudonym: c.pseudonym, at: c.erasedAt, by: c.erasedBy } : null,
         language: c.language,
+        // Which products the contact may call about (what a replacement names again).
+        serialNumbers: c.serialNumbers,
         issuedAt: c.issuedAt,
         remindersOptOut: c.erasedAt ? null : (remindersOptOuts.get(optOutKey(c.email)) ?? null),
         contactIdEmail: c.notice
@@ -94,6 +97,12 @@ export function certificateView(
         coverage: { ...summarizeCoverage(terms, today), terms },
       };
     }),
+    // The tier's designated-contact limit (core/contacts checkContactLimits), for the console to show.
+    contactLimit: {
+      limit: OFFERINGS[certificate.tier].contactLimit,
+      scope: OFFERINGS[certificate.tier].limitScope,
+      primaryIncluded: true,
+    },
     nextReminder: certificate.nextReminder,
     asOf: today,
     audit: [

@@ -1,9 +1,13 @@
-/** GET /products/{product}/lifecycle.svg — every scheduled major on a timeline, today marked. */
+/**
+ * GET /products/{product}/lifecycle.svg — every scheduled major on a timeline, today marked,
+ * each bar from its major's own general availability (its earliest release). 404 for a
+ * product with neither a lifecycle nor a release; revalidated on every use (revalidate.ts).
+ */
 import middy from '@middy/core';
-import { LifecycleStore } from '../adapters/lifecycle.ts';
-import { ReleaseStore } from '../adapters/releases.ts';
+import { ProductStore } from '../adapters/product-overview.ts';
 import { dayOf } from '../core/calendar.ts';
 import { lifecyclePicture } from '../core/lifecycle-picture.ts';
+import { requireKnownProduct } from '../core/product-lifecycle.ts';
 import { majorGaDates } from '../core/upgrades.ts';
 import { now } from '../shared/clock.ts';
 import { config } from '../shared/config.ts';
@@ -12,28 +16,20 @@ import { requestLogging } from '../shared/logger.ts';
 import { authorize } from './auth.ts';
 import { type HttpEvent, type HttpResult, problemJson } from './http.ts';
 import { lifecyclePath } from './lifecycle-path.ts';
+import { revalidated } from './revalidate.ts';
 
-export function makeGetLifecycleSvg(store: LifecycleStore, releases: ReleaseStore) {
+export function makeGetLifecycleSvg(store: ProductStore) {
   return async (event: HttpEvent): Promise<HttpResult> => {
     const { product } = lifecyclePath(event);
-    const [majors, announced] = await Promise.all([store.majors(product), releases.list(product)]);
-    const svg = lifecyclePicture(product, majors, dayOf(now()), majorGaDates(announced));
-    return {
-      statusCode: 200,
-      headers: { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=300' },
-      body: svg,
-    };
+    const { lifecycles, releases } = await store.read(product);
+    requireKnownProduct(product, lifecycles, releases);
+    const svg = lifecyclePicture(product, lifecycles, dayOf(now()), majorGaDates(releases));
+    return revalidated(event, 'image/svg+xml', svg);
   };
 }
 
-const { tableName } = config.table();
 export const handler = middy<HttpEvent, HttpResult>()
   .use(requestLogging())
   .use(problemJson())
   .use(authorize())
-  .handler(
-    makeGetLifecycleSvg(
-      new LifecycleStore(documentClient, tableName),
-      new ReleaseStore(documentClient, tableName),
-    ),
-  );
+  .handler(makeGetLifecycleSvg(new ProductStore(documentClient, config.table().tableName)));

@@ -101,6 +101,7 @@ const CertificateView = z.looseObject({
       email: Nullable(Str),
       phone: Nullable(Str),
       language: z.optional(z.string()),
+      serialNumbers: Strings,
       issuedAt: z.string(),
       erased: Nullable(z.looseObject({ pseudonym: z.string(), at: z.string() })),
     }),
@@ -116,6 +117,7 @@ const CertificateView = z.looseObject({
       coverage: z.looseObject({}),
     }),
   ),
+  contactLimit: z.looseObject({ limit: Nullable(z.number()), scope: z.enum(['PRODUCT', 'PRODUCT_LINE']) }),
   nextReminder: Nullable(z.looseObject({})),
   asOf: z.string(),
   audit: z.array(z.looseObject({ at: z.string(), action: z.string() })),
@@ -211,6 +213,43 @@ const PublicLifecycle = z.looseObject({
   phaseByDate: Phase,
   asOf: z.string(),
   history: z.array(z.looseObject({})),
+});
+
+const Day = z.nullable(z.string());
+/** GET /products/{p}/lifecycle: one major's dates (null while not scheduled) and phase. */
+const ProductMajor = {
+  major: z.number(),
+  gaDate: Day,
+  eolDate: Day,
+  partialSupportDate: Day,
+  endOfSupportDate: Day,
+  phase: Phase,
+};
+const ProductLifecycle = z.looseObject({
+  product: z.string(),
+  asOf: z.string(),
+  majors: z.array(z.looseObject(ProductMajor)),
+});
+const ProductOverview = z.looseObject({
+  product: z.string(),
+  asOf: z.string(),
+  majors: z.array(
+    z.looseObject({
+      ...ProductMajor,
+      history: z.array(z.looseObject({ at: z.string(), event: z.string(), actor: Nullable(Actor) })),
+    }),
+  ),
+  releases: z.array(
+    z.looseObject({
+      version: z.string(),
+      major: z.number(),
+      gaDate: z.string(),
+      status: z.enum(['SCHEDULED', 'DECIDED']),
+      decisions: Nullable(z.looseObject({ entitled: z.number(), notEntitled: z.number() })),
+      announcedBy: Nullable(Actor),
+      updatedBy: Nullable(Actor),
+    }),
+  ),
 });
 
 const Release = z.looseObject({
@@ -322,6 +361,17 @@ const OneClick = z.strictObject({ 'List-Unsubscribe': z.literal('One-Click') });
 // ── per route ──────────────────────────────────────────────────────────────────────────────────
 
 const json = (schema: Schema) => ({ 'application/json': schema });
+/** The public lifecycle reads change the moment a product manager reschedules: caches ask again every time. */
+const REVALIDATED =
+  'Cache-Control: public, max-age=0, must-revalidate, with a strong ETag: send it back in If-None-Match for a 304 without a body while nothing changed.';
+const VALIDATOR = {
+  etag: 'A strong validator of the body',
+  'cache-control': 'public, max-age=0, must-revalidate',
+};
+const NOT_MODIFIED: Answer = {
+  description: 'Not modified: the If-None-Match tag is the current one',
+  headers: VALIDATOR,
+};
 const certificatePath = { certificateNumber: { schema: CertificateNumber } };
 const product = { schema: Text(100), description: 'The product name, percent-encoded (Backup%20Exec)' };
 const major = { schema: z.string().check(z.regex(/^\d{1,4}$/)), description: 'A major version, like 12' };
@@ -517,9 +567,46 @@ export const ROUTE_SCHEMAS: Record<string, RouteSchemas> = {
   },
   GetLifecyclePicture: {
     summary: 'Every scheduled major of a product on a timeline (SVG)',
+    description: `404 for a product with neither a lifecycle nor a release. ${REVALIDATED}`,
     path: { product },
-    responses: { 200: { description: 'The picture', content: { 'image/svg+xml': null } } },
-    problems: [400],
+    responses: {
+      200: { description: 'The picture', content: { 'image/svg+xml': null }, headers: VALIDATOR },
+      304: NOT_MODIFIED,
+    },
+    problems: [400, 404],
+  },
+  GetProductLifecycle: {
+    summary: 'Every major of a product: general availability, milestones and phase today',
+    description: `In major order; dates YYYY-MM-DD, null while not scheduled. A major's gaDate is the GA date of its earliest release; a major with a release and no schedule yet is in GA with null milestones. 404 for a product with neither a lifecycle nor a release. ${REVALIDATED}`,
+    path: { product },
+    responses: {
+      200: { description: 'The majors', content: json(ProductLifecycle), headers: VALIDATOR },
+      304: NOT_MODIFIED,
+    },
+    problems: [400, 404],
+  },
+  GetLifecycleCalendar: {
+    summary: 'The same dates as an iCalendar feed to subscribe to',
+    description: `One all-day event per scheduled milestone of each major (general availability, end of life, partial support, end of support); each event's UID names the product, major and milestone, so a rescheduled milestone updates the subscriber's event. 404 for a product with neither a lifecycle nor a release. ${REVALIDATED}`,
+    path: { product },
+    responses: {
+      200: {
+        description: 'The calendar (RFC 5545)',
+        content: { 'text/calendar': z.string() },
+        headers: VALIDATOR,
+      },
+      304: NOT_MODIFIED,
+    },
+    problems: [400, 404],
+  },
+  GetProductOverview: {
+    summary:
+      "A product manager's view of a product: majors with their history, releases with their decisions",
+    description:
+      'Every major as GET /products/{product}/lifecycle shows it, plus its history with who made each change; every release with its GA date, status, who announced it and how many serials its GA decisions found entitled or not (null before the GA date; counted from the decision records). 404 for a product with neither a lifecycle nor a release.',
+    path: { product },
+    responses: { 200: { description: 'The product', content: json(ProductOverview) } },
+    problems: [400, 404],
   },
   GetHealth: {
     summary: 'The API answers',

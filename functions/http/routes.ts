@@ -193,6 +193,32 @@ export const ROUTES: readonly Route[] = [
     public: 'vendors publish end-of-life dates: a timeline of them, without who scheduled them',
   },
   {
+    id: 'GetProductLifecycle',
+    method: 'GET',
+    path: '/products/{product}/lifecycle',
+    entry: 'functions/http/get-product-lifecycle.ts',
+    access: { table: 'read' },
+    public:
+      "vendors publish end-of-life dates: every major's general availability, milestones and phase, without who scheduled them",
+  },
+  {
+    id: 'GetLifecycleCalendar',
+    method: 'GET',
+    path: '/products/{product}/lifecycle.ics',
+    entry: 'functions/http/get-lifecycle-ics.ts',
+    access: { table: 'read' },
+    public:
+      'vendors publish end-of-life dates: the same dates as an iCalendar feed customers subscribe to, without who scheduled them',
+  },
+  {
+    id: 'GetProductOverview',
+    method: 'GET',
+    path: '/products/{product}/overview',
+    entry: 'functions/http/get-product-overview.ts',
+    access: { table: 'read' },
+    roles: ['product-manager'],
+  },
+  {
     id: 'GetHealth',
     method: 'GET',
     path: '/health',

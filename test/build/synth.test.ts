@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type CfnElement } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildService, type ServiceStacks } from '../../lib/app.ts';
@@ -31,7 +31,11 @@ const functionsOf = (template: Json): Array<[string, Json]> =>
 
 describe('the bundled synth', () => {
   it('bundles every function into one minified ESM file with its source map, the AWS SDK left to the runtime', () => {
-    const functions = functionsOf(templateOf(stacks.stateless.stackName));
+    // All but CDK's own, which copies the built console to its bucket (Python, with the AWS CLI).
+    const copier = stacks.stateless.getLogicalId(
+      stacks.stateless.console.deploymentFunction.node.defaultChild as CfnElement,
+    );
+    const functions = functionsOf(templateOf(stacks.stateless.stackName)).filter(([id]) => id !== copier);
     expect(functions.length).toBeGreaterThan(20);
     for (const [id, fn] of functions) {
       expect(fn.Properties.Handler, id).toBe('index.handler');
@@ -47,7 +51,9 @@ describe('the bundled synth', () => {
       const sdkImports = bundle.match(/(?:from|import)\s*\(?\s*["']@aws-sdk\/[^"']+["']/g) ?? [];
       expect(sdkImports.length, id).toBe(sdkMentions.length);
       expect(bundle, id).not.toContain('@smithy/');
-      expect(bundle.split('\n').length, `${id}: minified`).toBeLessThan(50);
+      // Minified: no indented source lines (a multi-line string, as in an iCalendar writer, may break lines).
+      const indented = bundle.split('\n').filter((line) => /^ {2,}[\w$.(){}]/.test(line));
+      expect(indented.length, `${id}: minified`).toBeLessThan(5);
     }
   });
 

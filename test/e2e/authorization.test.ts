@@ -84,6 +84,7 @@ function requestFor(route: Route): { path: string; body?: unknown } {
     GetUpgradeEntitlement: {
       path: `/products/${product}/releases/12.5/entitlements/${serial.serialNumber}`,
     },
+    GetProductOverview: { path: `/products/${product}/overview` },
   };
   const request = requests[route.id];
   if (!request) throw new Error(`no request for ${route.id}: add one so the route's roles are tested`);
@@ -186,6 +187,8 @@ describe('the route table, role by role', () => {
       '/openapi.json',
       `/products/${encodeURIComponent('Backup Exec')}/majors/12/lifecycle`,
       `/products/${encodeURIComponent('Backup Exec')}/lifecycle.svg`,
+      `/products/${encodeURIComponent('Backup Exec')}/lifecycle`,
+      `/products/${encodeURIComponent('Backup Exec')}/lifecycle.ics`,
     ]) {
       const res = await stack.anonymous.get(path);
       expect([200, 404], `${path}: ${res.status}`).toContain(res.status);
