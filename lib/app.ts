@@ -28,7 +28,7 @@ export function buildService(app: App): ServiceStacks {
   });
   const stateless = new StatelessStack(app, `${name}-Stateless`, {
     config,
-    description: `Entitlements (${config.stage}): functions, workflows and HTTP API`,
+    description: `Entitlements (${config.stage}): functions, workflows, HTTP API and the console`,
     table: stateful.table,
     email: stateful.email,
     alerts: stateful.alerts,

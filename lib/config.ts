@@ -1,6 +1,7 @@
 /**
  * What varies between stages, read once from CDK context. Everything else is code.
  */
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { App } from 'aws-cdk-lib';
 import { RemovalPolicy } from 'aws-cdk-lib';
@@ -32,6 +33,17 @@ export interface StageConfig {
   settings: Readonly<Record<string, string>>;
   /** Who signs in: the stage's Cognito user pool (lib/constructs/identity.ts). */
   identity: IdentityConfig;
+  /**
+   * The built console deployed to its bucket (lib/constructs/console.ts): `vite build`'s output,
+   * `console/dist` (`npm run console:build`), or the directory named by context `consoleDist`.
+   */
+  consoleDist: string;
+  /**
+   * An ACM certificate (us-east-1, as CloudFront requires) for the hosts of `consoleUrl`, from
+   * context `consoleCertificateArn`: the distribution then answers to those names with it, TLS
+   * 1.2 at least. Without it, the distribution's own domain and CloudFront's certificate.
+   */
+  consoleCertificateArn?: string;
 }
 
 export interface IdentityConfig {
@@ -43,9 +55,10 @@ export interface IdentityConfig {
    */
   domainPrefix?: string;
   /**
-   * Where the console signs people in from: its OAuth callback and sign-out URLs, from context
-   * `consoleUrl` (comma-separated). https; `http://localhost` only outside production, and the
-   * default there (a console run on a developer's machine). Required on `prod`.
+   * Other origins the console is served from, besides its CloudFront distribution (which is
+   * always one): from context `consoleUrl` (comma-separated; each URL's origin counts), e.g. a
+   * custom domain in front of it. The console client's callback is `<origin>/console/callback`
+   * and its sign-out `<origin>/console/`. https; `http://localhost` only outside production.
    */
   consoleUrls: readonly string[];
   /** Production keeps its people: the pool is retained with the stack gone and protected from deletion. */
@@ -55,9 +68,9 @@ export interface IdentityConfig {
 const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
 /** Cognito's rule for a prefix domain; it may not name AWS, Amazon or Cognito either. */
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-/** A console run on a developer's machine: the only http Cognito accepts as a callback. */
-export const LOCAL_CONSOLE_URL = 'http://localhost:5173/';
 
+/** CloudFront takes certificates from ACM in us-east-1 only. */
+const CLOUDFRONT_CERTIFICATE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/;
 const EMAIL = /^[^@\s]+@([^@\s]+\.[^@\s]+)$/;
 
 export function readStageConfig(app: App): StageConfig {
@@ -71,6 +84,16 @@ export function readStageConfig(app: App): StageConfig {
   if (operationsEmail !== '' && !EMAIL.test(operationsEmail))
     throw new Error(`context "operationsEmail" must be an email address, got "${operationsEmail}"`);
   const production = stage === 'prod';
+  const identity = readIdentityConfig(app, production);
+  const certificate = app.node.tryGetContext('consoleCertificateArn') as unknown;
+  if (certificate !== undefined) {
+    if (typeof certificate !== 'string' || !CLOUDFRONT_CERTIFICATE.test(certificate))
+      throw new Error(
+        `context "consoleCertificateArn" must be the ARN of an ACM certificate in us-east-1, got ${JSON.stringify(certificate)}`,
+      );
+    if (identity.consoleUrls.length === 0)
+      throw new Error('context "consoleCertificateArn" needs "consoleUrl": the https URLs it is for');
+  }
   const settings: Record<string, string> = {};
   for (const variable of SETTINGS) {
     const key = variable.name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -91,7 +114,9 @@ export function readStageConfig(app: App): StageConfig {
     logRetention: production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     logRemovalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     settings,
-    identity: readIdentityConfig(app, production),
+    identity,
+    ...(certificate === undefined ? {} : { consoleCertificateArn: certificate as string }),
+    consoleDist: resolve(REPO_ROOT, String(app.node.tryGetContext('consoleDist') ?? 'console/dist')),
   };
 }
 
@@ -105,12 +130,7 @@ function readIdentityConfig(app: App, production: boolean): IdentityConfig {
       `context "cognitoDomainPrefix" must be lower-case letters, digits and hyphens without "aws", "amazon" or "cognito", got ${JSON.stringify(prefix)}`,
     );
   const given = app.node.tryGetContext('consoleUrl') as unknown;
-  if (given === undefined && production)
-    throw new Error(
-      'context "consoleUrl" is required on prod: the https URL of the console people sign in from',
-    );
-  const consoleUrls = String(given ?? LOCAL_CONSOLE_URL)
-    .split(',')
+  const consoleUrls = (given === undefined ? [] : String(given).split(','))
     .map((url) => url.trim())
     .filter(Boolean);
   const local = /^http:\/\/localhost(:\d+)?(\/|$)/;
@@ -122,7 +142,7 @@ function readIdentityConfig(app: App, production: boolean): IdentityConfig {
         `context "consoleUrl": each URL must be https${production ? '' : ' (or http://localhost)'}, without a fragment, got ${JSON.stringify(url)}`,
       );
   }
-  if (consoleUrls.length === 0) throw new Error('context "consoleUrl" names no URL');
+  if (given !== undefined && consoleUrls.length === 0) throw new Error('context "consoleUrl" names no URL');
   return {
     ...(prefix === undefined ? {} : { domainPrefix: prefix as string }),
     consoleUrls,

@@ -90,10 +90,6 @@ export class StatefulStack extends Stack {
       description:
         'Systems: client credentials with the entitlements/integration scope (its secret: describe-user-pool-client)',
     });
-    new CfnOutput(this, 'ConsoleClientId', {
-      value: this.identity.consoleClient.userPoolClientId,
-      description: 'The console: authorization code with PKCE, no secret',
-    });
     new CfnOutput(this, 'TokenEndpoint', {
       value: this.identity.tokenEndpoint,
       description:

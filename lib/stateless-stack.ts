@@ -2,10 +2,11 @@
  * The code: functions, state machines and the HTTP API. Safe to replace at any deploy;
  * it holds no data and receives the stateful resources through typed props.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config.ts';
+import { Console } from './constructs/console.ts';
 import { DeliveryEvents } from './constructs/delivery-events.ts';
 import { DomainEvents } from './constructs/domain-events.ts';
 import type { EmailResources } from './constructs/email.ts';
@@ -34,6 +35,7 @@ export class StatelessStack extends Stack {
   readonly deliveryEvents: DeliveryEvents;
   readonly imports: Imports;
   readonly domainEvents: DomainEvents;
+  readonly console: Console;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -96,9 +98,11 @@ export class StatelessStack extends Stack {
       table: props.table,
       tokens: {
         issuer: props.identity.issuer,
+        // The console's client is made with the console below (its callback is the distribution's,
+        // which forwards to this API): its id is read when the template is written.
         audience: [
           props.identity.systemsClient.userPoolClientId,
-          props.identity.consoleClient.userPoolClientId,
+          Lazy.string({ produce: () => props.identity.consoleClient.userPoolClientId }),
         ],
       },
       stateMachines: this.workflows.stateMachines,
@@ -110,6 +114,24 @@ export class StatelessStack extends Stack {
     for (const task of ['ClaimDueReminders', 'DeliverReminderDigests'] as const)
       unsubscribe.bind(this.workflows.functions[task], this.httpApi.api.apiEndpoint);
 
+    // The console and the customer pages, with the API on the same origin (CloudFront).
+    this.console = new Console(this, 'Console', {
+      stage: config.stage,
+      dist: config.consoleDist,
+      api: this.httpApi.api,
+      identity: props.identity,
+      connectSources: [`https://${this.imports.bucket.bucketRegionalDomainName}`],
+      ...(config.consoleCertificateArn
+        ? {
+            customDomain: {
+              domainNames: [...new Set(config.identity.consoleUrls.map((url) => new URL(url).hostname))],
+              certificateArn: config.consoleCertificateArn,
+            },
+          }
+        : {}),
+      ...logs,
+    });
+
     new CfnOutput(this, 'EventBusName', {
       value: this.domainEvents.bus.eventBusName,
       description: 'Domain events (source "entitlements"; schemas in schemas/events): add rules here',
@@ -118,6 +140,15 @@ export class StatelessStack extends Stack {
       value: this.httpApi.url,
       description:
         'Base URL of the HTTP API (Authorization: Bearer <Cognito access token>, but public routes)',
+    });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: this.console.url,
+      description:
+        'The console (staff sign in at Cognito); the customer pages are under /customer/ of the same origin, and so is the API',
+    });
+    new CfnOutput(this, 'ConsoleClientId', {
+      value: props.identity.consoleClient.userPoolClientId,
+      description: 'The console: authorization code with PKCE, no secret',
     });
   }
 }

@@ -23,6 +23,11 @@ export const GUARD_PLUGIN = 'cdk-validator-cfnguard';
 /** The Control Tower rules this service acknowledges somewhere, by cfn-guard rule name. */
 export type GuardRule =
   | 'api_gw_v2_authorization_type_configured_check'
+  | 'cloudfront_custom_ssl_certificate_check'
+  | 'cloudfront_default_root_object_configured_check'
+  | 'cloudfront_origin_failover_enabled_check'
+  | 'cloudfront_security_policy_check'
+  | 'cloudfront_sni_enabled_check'
   | 'cloudwatch_log_group_encrypted_check'
   | 'cloudwatch_log_group_retention_period_check'
   | 'lambda_function_public_access_prohibited_check'

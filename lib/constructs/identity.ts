@@ -15,7 +15,7 @@ import {
   ResourceServerScope,
   StandardThreatProtectionMode,
   UserPool,
-  type UserPoolClient,
+  UserPoolClient,
   UserPoolClientIdentityProvider,
   type UserPoolDomain,
   UserPoolGroup,
@@ -43,13 +43,14 @@ export class Identity extends Construct {
   readonly resourceServer: UserPoolResourceServer;
   /** Systems: client credentials, a secret, the `entitlements/integration` scope only. */
   readonly systemsClient: UserPoolClient;
-  /** The console people sign in to: authorization code with PKCE, no secret. */
-  readonly consoleClient: UserPoolClient;
+  private console?: UserPoolClient;
   readonly domain: UserPoolDomain;
   readonly groups: Record<(typeof PEOPLE_ROLES)[number], UserPoolGroup>;
+  private readonly consoleUrls: readonly string[];
 
   constructor(scope: Construct, id: string, props: IdentityProps) {
     super(scope, id);
+    this.consoleUrls = props.consoleUrls;
 
     this.userPool = new UserPool(this, 'UserPool', {
       userPoolName: `entitlements-${props.stage}`,
@@ -119,7 +120,25 @@ export class Identity extends Construct {
     // The scope must exist before a client may be given it.
     this.systemsClient.node.addDependency(this.resourceServer);
 
-    this.consoleClient = this.userPool.addClient('ConsoleClient', {
+    // Prefix domains are unique across accounts: without a prefix from context, one made at
+    // deploy from the stack's id (its UUID's first 8 hex digits), stable for the stack's life.
+    const stackIdHex = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Stack.of(this).stackId))));
+    this.domain = this.userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: props.domainPrefix ?? `entitlements-${props.stage}-${stackIdHex}` },
+    });
+  }
+
+  /**
+   * The console people sign in to: authorization code with PKCE, no secret. Its callback is
+   * `<origin>/console/callback` and its sign-out `<origin>/console/` for each console origin:
+   * the console's CloudFront distribution and any given as `consoleUrl`. Made in `scope`,
+   * beside the distribution (the stateless stack): the pool's stack cannot name a
+   * distribution that is deployed after it.
+   */
+  addConsoleClient(scope: Construct, origins: readonly string[]): UserPoolClient {
+    if (this.console) throw new Error('the console client exists already');
+    this.console = new UserPoolClient(scope, 'ConsoleClient', {
+      userPool: this.userPool,
       userPoolClientName: 'console',
       // A browser application keeps no secret: the code exchange is bound by PKCE.
       generateSecret: false,
@@ -127,8 +146,8 @@ export class Identity extends Construct {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: [...props.consoleUrls],
-        logoutUrls: [...props.consoleUrls],
+        callbackUrls: origins.map((origin) => `${origin}/console/callback`),
+        logoutUrls: origins.map((origin) => `${origin}/console/`),
       },
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
@@ -138,13 +157,18 @@ export class Identity extends Construct {
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
     });
+    return this.console;
+  }
 
-    // Prefix domains are unique across accounts: without a prefix from context, one made at
-    // deploy from the stack's id (its UUID's first 8 hex digits), stable for the stack's life.
-    const stackIdHex = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Stack.of(this).stackId))));
-    this.domain = this.userPool.addDomain('Domain', {
-      cognitoDomain: { domainPrefix: props.domainPrefix ?? `entitlements-${props.stage}-${stackIdHex}` },
-    });
+  /** The console's app client (`addConsoleClient`). */
+  get consoleClient(): UserPoolClient {
+    if (!this.console) throw new Error('addConsoleClient() first');
+    return this.console;
+  }
+
+  /** The console origins given as context `consoleUrl` (each URL's origin), beside the distribution's own. */
+  get consoleOrigins(): string[] {
+    return [...new Set(this.consoleUrls.map((url) => new URL(url).origin))];
   }
 
   /** The issuer of the pool's tokens, as API Gateway's JWT authorizer checks it. */

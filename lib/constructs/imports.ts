@@ -16,6 +16,7 @@ import {
   Bucket,
   BucketEncryption,
   type CfnBucket,
+  HttpMethods,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -104,6 +105,17 @@ export class Imports extends Construct {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
+      // The console uploads the CSV and reads the report from the browser, at the presigned URLs
+      // (the signature is the authorization; CORS only lets the page read the answer). Any
+      // origin: naming the console's distribution here would make a cycle (its CSP names this bucket).
+      cors: [
+        {
+          allowedMethods: [HttpMethods.PUT, HttpMethods.GET],
+          allowedOrigins: ['*'],
+          allowedHeaders: ['content-type'],
+          maxAge: 3000,
+        },
+      ],
       lifecycleRules: [
         {
           expiration,

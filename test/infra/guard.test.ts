@@ -190,8 +190,22 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
         's3_bucket_default_encryption_kms_check',
         's3_bucket_logging_enabled_check',
         's3_event_notifications_enabled_check',
+        // The console's distribution on CloudFront's default domain and certificate, one origin of each kind.
+        'cloudfront_custom_ssl_certificate_check',
+        'cloudfront_default_root_object_configured_check',
+        'cloudfront_origin_failover_enabled_check',
+        'cloudfront_security_policy_check',
+        'cloudfront_sni_enabled_check',
       ]),
     );
+    for (const rule of [
+      'cloudfront_custom_ssl_certificate_check',
+      'cloudfront_default_root_object_configured_check',
+      'cloudfront_origin_failover_enabled_check',
+      'cloudfront_security_policy_check',
+      'cloudfront_sni_enabled_check',
+    ])
+      expect(by(rule), rule).toEqual([logicalIdOf(synth.stateless.console.distribution)]);
     expect(by('api_gw_v2_authorization_type_configured_check')).toHaveLength(
       ROUTES.filter((r) => r.public).length,
     );
@@ -200,7 +214,10 @@ describe('AWS Control Tower proactive controls (cfn-guard)', () => {
       // On a resource's own construct (or its parent), never a stack or the app.
       expect(s.acknowledgedAt.split('/').length, s.acknowledgedAt).toBeGreaterThan(2);
       for (const c of s.violatingConstructs)
-        expect(c.constructPath.startsWith(`${s.acknowledgedAt}/`)).toBe(true);
+        expect(
+          c.constructPath === s.acknowledgedAt || c.constructPath.startsWith(`${s.acknowledgedAt}/`),
+          c.constructPath,
+        ).toBe(true);
     }
 
     // No function needs a VPC: each is acknowledged, every function of the stage included.

@@ -8,10 +8,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PEOPLE_ROLES, RESOURCE_SERVER, scopeOf } from '../../functions/core/actors.ts';
-import { LOCAL_CONSOLE_URL, readStageConfig } from '../../lib/config.ts';
+import { readStageConfig } from '../../lib/config.ts';
 import { Identity } from '../../lib/constructs/identity.ts';
 import {
   appContext,
+  importedValue,
   type Json,
   logicalIdOf,
   resourceOf,
@@ -93,8 +94,11 @@ describe('the user pool', () => {
 });
 
 describe('the API’s resource server and app clients', () => {
+  // The console's client is in the stateless stack, beside the distribution it signs in at.
   const clients = (): Json[] =>
-    Object.values(resourcesOf(stateful, 'AWS::Cognito::UserPoolClient')).map((c) => c.Properties as Json);
+    [stateful, synth.statelessTemplate].flatMap((template) =>
+      Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolClient')).map((c) => c.Properties as Json),
+    );
 
   it('has a resource server `entitlements` with the one scope `integration`', () => {
     const servers = Object.values(resourcesOf(stateful, 'AWS::Cognito::UserPoolResourceServer'));
@@ -108,7 +112,13 @@ describe('the API’s resource server and app clients', () => {
 
   it('has two clients: systems and the console', () => {
     expect(clients()).toHaveLength(2);
-    for (const c of clients()) expect(c.UserPoolId).toEqual(poolRef());
+    expect(resourceOf(stateful, identity().systemsClient).Properties.UserPoolId).toEqual(poolRef());
+    expect(
+      importedValue(
+        synth,
+        resourceOf(synth.statelessTemplate, identity().consoleClient).Properties.UserPoolId,
+      ),
+    ).toEqual(poolRef());
   });
 
   it('gives systems client credentials with a secret, the integration scope only, tokens for an hour, and no user sign-in', () => {
@@ -128,7 +138,7 @@ describe('the API’s resource server and app clients', () => {
   });
 
   it('gives the console the authorization code grant without a secret (PKCE), OpenID scopes, and hides whether a user exists', () => {
-    const p = resourceOf(stateful, identity().consoleClient).Properties;
+    const p = resourceOf(synth.statelessTemplate, identity().consoleClient).Properties;
     expect(p.AllowedOAuthFlows).toEqual(['code']);
     expect(p.GenerateSecret).toBe(false);
     expect([...p.AllowedOAuthScopes].sort()).toEqual(['email', 'openid', 'profile']);
@@ -136,9 +146,9 @@ describe('the API’s resource server and app clients', () => {
     expect(p.PreventUserExistenceErrors).toBe('ENABLED');
     expect(p.EnableTokenRevocation).toBe(true);
     expect(p.SupportedIdentityProviders).toEqual(['COGNITO']);
-    // A stage other than prod, without context: a console on the developer's machine.
-    expect(p.CallbackURLs).toEqual([LOCAL_CONSOLE_URL]);
-    expect(p.LogoutURLs).toEqual([LOCAL_CONSOLE_URL]);
+    // Without context: the console's distribution only (test/infra/console.test.ts).
+    expect(p.CallbackURLs).toHaveLength(1);
+    expect(p.LogoutURLs).toHaveLength(1);
     expect(p.AccessTokenValidity).toBe(60);
   });
 
@@ -180,7 +190,9 @@ describe('the domain and outputs', () => {
     const outputs = stateful.toJSON().Outputs as Json;
     expect(outputs.UserPoolId.Value).toEqual(poolRef());
     expect(outputs.SystemsClientId.Value).toEqual({ Ref: logicalIdOf(identity().systemsClient) });
-    expect(outputs.ConsoleClientId.Value).toEqual({ Ref: logicalIdOf(identity().consoleClient) });
+    expect((synth.statelessTemplate.toJSON().Outputs as Json).ConsoleClientId.Value).toEqual({
+      Ref: logicalIdOf(identity().consoleClient),
+    });
     expect(outputs.TokenEndpoint.Value).toEqual({
       'Fn::Join': [
         '',
@@ -212,8 +224,9 @@ describe('identity configuration (CDK context)', () => {
   const identityOf = (extra: Record<string, unknown>) =>
     readStageConfig(new App({ context: appContext(extra) })).identity;
 
-  it('defaults the console to localhost outside prod, and takes a comma-separated list of https URLs', () => {
-    expect(identityOf({}).consoleUrls).toEqual([LOCAL_CONSOLE_URL]);
+  it('names no console URL but the distribution by default, and takes a comma-separated list of https URLs', () => {
+    expect(identityOf({}).consoleUrls).toEqual([]);
+    expect(identityOf({ stage: 'prod' }).consoleUrls).toEqual([]);
     expect(identityOf({}).domainPrefix).toBeUndefined();
     expect(identityOf({}).retain).toBe(false);
     expect(
@@ -222,7 +235,6 @@ describe('identity configuration (CDK context)', () => {
   });
 
   it('requires https console URLs on prod, and refuses a malformed URL or domain prefix', () => {
-    expect(() => identityOf({ stage: 'prod' })).toThrow(/context "consoleUrl" is required on prod/);
     expect(() => identityOf({ stage: 'prod', consoleUrl: 'http://localhost:5173/' })).toThrow(/consoleUrl/);
     expect(identityOf({ stage: 'prod', consoleUrl: 'https://console.example/' }).retain).toBe(true);
     expect(() => identityOf({ consoleUrl: 'http://console.example/' })).toThrow(/consoleUrl/);

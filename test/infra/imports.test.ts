@@ -54,6 +54,18 @@ describe('the imports bucket', () => {
     ).toBe(true);
   });
 
+  it('lets the console upload and read reports from the browser at presigned URLs (PUT and GET, CORS)', () => {
+    const { Properties: p } = resourcesOf(stateless, 'AWS::S3::Bucket')[bucket]!;
+    expect(p.CorsConfiguration.CorsRules).toEqual([
+      {
+        AllowedMethods: ['PUT', 'GET'],
+        AllowedOrigins: ['*'],
+        AllowedHeaders: ['content-type'],
+        MaxAge: 3000,
+      },
+    ]);
+  });
+
   it('an upload of imports/<id>/input.csv starts import-registrations with its bucket and key, retried into a dead-letter queue', () => {
     const machine = logicalIdOf(synth.stateless.workflows.stateMachines.ImportRegistrations);
     const rules = Object.values(resourcesOf(stateless, 'AWS::Events::Rule')).filter((r) =>

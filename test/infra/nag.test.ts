@@ -57,10 +57,31 @@ describe('cdk-nag (AwsSolutions)', () => {
       a.id === 'AwsSolutions::AwsSolutions-SMG4' && /\/UnsubscribeSigning\/Secret$/.test(a.path);
     // S1 (server access logs) names no finding: only on the bucket that receives the imports bucket's access logs.
     const accessLogsBucket = (a: { id: string; path: string }) =>
-      a.id === 'AwsSolutions::AwsSolutions-S1' && /\/Imports\/AccessLogs$/.test(a.path);
+      a.id === 'AwsSolutions::AwsSolutions-S1' && /\/(Imports|Console)\/AccessLogs$/.test(a.path);
+    // The console's distribution (lib/constructs/console.ts): no geographic restriction (CFR1), no
+    // web ACL (CFR2), CloudFront's default certificate (CFR4); these rules name no finding either.
+    const consoleDistribution = (a: { id: string; path: string }) =>
+      /^AwsSolutions::AwsSolutions-CFR[124]$/.test(a.id) && /-Stateless\/Console\/Distribution$/.test(a.path);
+    // CDK's BucketDeployment function: its runtime is aws-cdk-lib's (L1, no finding named).
+    const deploymentRuntime = (a: { id: string; path: string }) =>
+      a.id === 'AwsSolutions::AwsSolutions-L1' &&
+      /-Stateless\/Custom::CDKBucketDeployment[0-9A-F]+512MiB\/Resource$/.test(a.path);
+    // Its role: CDK's grants on the asset bucket, the console bucket and the invalidations.
+    const deploymentGrants = (a: { id: string; path: string }) =>
+      /-Stateless\/Console\/DeploymentRole$/.test(a.path) &&
+      /^AwsSolutions::AwsSolutions-IAM5\[(Action::s3:(GetBucket|GetObject|List|DeleteObject|Abort)\*|Resource::\*|Resource::<ConsoleBucket[0-9A-F]+\.Arn>\/\*|Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>\/\*)\]$/.test(
+        a.id,
+      );
     for (const ack of acks) {
       // A specific finding (RuleId[Finding]), never a whole rule, and never on a stack or the app.
-      if (!deadLetterQueue(ack) && !publicRoute(ack) && !signingSecret(ack) && !accessLogsBucket(ack))
+      if (
+        !deadLetterQueue(ack) &&
+        !publicRoute(ack) &&
+        !signingSecret(ack) &&
+        !accessLogsBucket(ack) &&
+        !consoleDistribution(ack) &&
+        !deploymentRuntime(ack)
+      )
         expect(ack.id, ack.path).toMatch(/^AwsSolutions::AwsSolutions-[A-Z0-9]+\[.+\]$/);
       expect(ack.path.split('/').length, ack.path).toBeGreaterThan(2);
       expect(ack.reason.length, ack.path).toBeGreaterThan(40);
@@ -90,8 +111,14 @@ describe('cdk-nag (AwsSolutions)', () => {
         !importFiles(a) &&
         !accessLogsBucket(a) &&
         !publicRoute(a) &&
-        !signingSecret(a),
+        !signingSecret(a) &&
+        !consoleDistribution(a) &&
+        !deploymentRuntime(a) &&
+        !deploymentGrants(a),
     );
+    expect(acks.filter(consoleDistribution)).toHaveLength(3);
+    expect(acks.filter(deploymentRuntime)).toHaveLength(1);
+    expect(acks.filter(deploymentGrants)).toHaveLength(8);
     expect(acks.filter(publicRoute)).toHaveLength(ROUTES.filter((r) => r.public).length);
     expect(acks.filter(signingSecret)).toHaveLength(1);
     expect(new Set(others.map((a) => a.id))).toEqual(
@@ -103,7 +130,10 @@ describe('cdk-nag (AwsSolutions)', () => {
         !childExecutions(a) &&
         !accessLogsBucket(a) &&
         !publicRoute(a) &&
-        !signingSecret(a),
+        !signingSecret(a) &&
+        !consoleDistribution(a) &&
+        !deploymentRuntime(a) &&
+        !deploymentGrants(a),
     ))
       expect(ack.path).toMatch(/\/Role$/);
     expect(acks.filter(scheduleGroup).map((a) => a.path)).toEqual([

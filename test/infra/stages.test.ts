@@ -97,20 +97,21 @@ describe('the production user pool', () => {
     expect(resource.Properties.UserPoolTier).toBe('PLUS');
   });
 
-  it("takes the console's URLs and the domain prefix from context", () => {
-    const consoleClient = resourceOf(prod.statefulTemplate, prod.stateful.identity.consoleClient).Properties;
-    const urls = PRODUCTION.consoleUrl.split(',');
-    expect(consoleClient.CallbackURLs).toEqual(urls);
-    expect(consoleClient.LogoutURLs).toEqual(urls);
-    for (const url of consoleClient.CallbackURLs) expect(url).toMatch(/^https:\/\//);
+  it("takes the console's other origins and the domain prefix from context", () => {
+    const consoleClient = resourceOf(prod.statelessTemplate, prod.stateful.identity.consoleClient).Properties;
+    // The distribution's own origin first, then each URL's origin once (both URLs share one).
+    const distribution = prod.stateless.console.distribution.distributionDomainName;
+    const at = (path: string) => prod.stateless.resolve(`https://${distribution}${path}`);
+    const origins = [...new Set(PRODUCTION.consoleUrl.split(',').map((url) => new URL(url).origin))];
+    expect(origins).toEqual(['https://console.acme.example']);
+    expect(consoleClient.CallbackURLs).toEqual([
+      at('/console/callback'),
+      ...origins.map((o) => `${o}/console/callback`),
+    ]);
+    expect(consoleClient.LogoutURLs).toEqual([at('/console/'), ...origins.map((o) => `${o}/console/`)]);
     prod.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
       Domain: PRODUCTION.cognitoDomainPrefix,
     });
-  });
-
-  it('cannot be synthesized for prod without the console URL', () => {
-    const { consoleUrl: _, ...withoutConsole } = PRODUCTION;
-    expect(() => synthService(withoutConsole)).toThrow(/context "consoleUrl" is required on prod/);
   });
 });
 

@@ -13,7 +13,8 @@
  * read what they get and add nothing to it (a test that adds constructs builds its own App).
  * Offers small readers over the templates.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -24,6 +25,21 @@ import { REPO_ROOT } from '../../lib/config.ts';
 
 export const TEST_STAGE = 'test';
 export const TEST_SENDER = 'support-licensing@example.com';
+
+/**
+ * A stand-in for `vite build`'s output (context `consoleDist`): the console's deployment needs
+ * a built app at synth, the tests only its place, so no test needs `npm run console:build`.
+ */
+export const CONSOLE_STUB = (() => {
+  const directory = mkdtempSync(join(tmpdir(), 'console-dist-'));
+  mkdirSync(join(directory, 'assets'));
+  writeFileSync(
+    join(directory, 'index.html'),
+    '<!doctype html><title>Entitlements</title><div id="root"></div>',
+  );
+  writeFileSync(join(directory, 'assets', 'index-stub.js'), 'export {};');
+  return directory;
+})();
 
 /** Bundle no stack's assets: functions keep their asset, staged unbundled. */
 export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
@@ -59,7 +75,13 @@ export function appContext(extra: Record<string, unknown> = {}): Record<string, 
   const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
     context: Record<string, unknown>;
   };
-  return { ...cdkJson.context, stage: TEST_STAGE, senderAddress: TEST_SENDER, ...extra };
+  return {
+    ...cdkJson.context,
+    stage: TEST_STAGE,
+    senderAddress: TEST_SENDER,
+    consoleDist: CONSOLE_STUB,
+    ...extra,
+  };
 }
 
 const synths = new Map<string, Synthesized>();
