@@ -2,7 +2,8 @@
  * `npm run bench` — prints the figures issue #2 sets targets for:
  * bundle size and cold module load per function, registrations per second on the
  * local stack at concurrency 1 and 20, DynamoDB write units and Step Functions state
- * transitions per registration, and how long `npm start` takes to be ready.
+ * transitions per registration, how long `npm start` takes to be ready, and the console's
+ * figures (bench/console.ts).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -124,6 +125,17 @@ while (performance.now() - startedAt < 60_000) {
 child.kill('SIGINT');
 await new Promise((r) => child.once('exit', r));
 console.log(`ready in ${ready.toFixed(1)} s ${mark(ready > 0 && ready <= TARGETS.startSeconds)}`);
+
+// The console: npm start with it, its JavaScript, a deep link to the answer (bench/console.ts).
+const consoleBench = spawn(
+  process.execPath,
+  [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'bench/console.ts')],
+  {
+    stdio: 'inherit',
+  },
+);
+const consoleExit = await new Promise<number>((r) => consoleBench.once('exit', (code) => r(code ?? 1)));
+if (consoleExit !== 0) process.exit(consoleExit);
 
 // The GA run at 50,000 serials: decisions per second and items read per decision.
 const upgrades = spawn(

@@ -36,6 +36,7 @@ describe('the test projects', () => {
       .scripts;
     const fast = [...scripts['test:fast']!.matchAll(/--project (\S+)/g)].map((m) => m[1]);
     expect(fast.sort()).toEqual(['handlers', 'infra', 'unit']);
-    expect(scripts.test).toBe('vitest run');
+    // Then the browser suite (playwright.config.ts: test/browser/*.spec.ts, not vitest's).
+    expect(scripts.test).toBe('vitest run && playwright test');
   });
 });
