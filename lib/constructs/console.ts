@@ -38,7 +38,7 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -51,6 +51,7 @@ import {
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { consoleContentSecurityPolicy } from '../console-headers.ts';
+import { accessLogsBucket } from './access-logs.ts';
 import { acknowledgeGuard } from './guard.ts';
 import type { Identity } from './identity.ts';
 import { serviceLogGroup } from './log-group.ts';
@@ -131,50 +132,11 @@ export class Console extends Construct {
     const stack = Stack.of(this);
 
     // Server access logs of the app's bucket and CloudFront's standard logs.
-    this.accessLogs = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      // CloudFront's standard logs are written by its log delivery account through an ACL grant.
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(1) }],
-      // Kept when the stack goes: who asked for what is evidence; the lifecycle empties it.
-      removalPolicy: RemovalPolicy.RETAIN,
+    this.accessLogs = accessLogsBucket(this, 'AccessLogs', {
+      receives: "the console's CloudFront and S3 access logs",
+      sourcePrefix: 'console-bucket/',
+      cloudFrontLogs: true,
     });
-    const logsOnly = "This bucket receives the console's CloudFront and S3 access logs";
-    Validations.of(this.accessLogs).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-S1',
-      reason: `${logsOnly}; logging it too would only log the log deliveries.`,
-    });
-    acknowledgeGuard(
-      this.accessLogs,
-      's3_bucket_logging_enabled_check',
-      `${logsOnly}; logging it too would only log the log deliveries.`,
-    );
-    acknowledgeGuard(
-      this.accessLogs,
-      's3_bucket_default_encryption_kms_check',
-      `${logsOnly}: S3 delivers server access logs only to a bucket whose default encryption is S3-managed keys (SSE-S3), not SSE-KMS; CloudFront's logs share it.`,
-    );
-    acknowledgeGuard(
-      this.accessLogs,
-      's3_event_notifications_enabled_check',
-      `${logsOnly}; nothing acts on a log delivery.`,
-    );
-    acknowledgeGuard(
-      this.accessLogs,
-      's3_bucket_object_lock_enabled_check',
-      `${logsOnly}; they expire after a year, which Object Lock would prevent for the retention it sets.`,
-    );
-    this.accessLogs.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('logging.s3.amazonaws.com')],
-        actions: ['s3:PutObject'],
-        resources: [this.accessLogs.arnForObjects('console-bucket/*')],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
-    );
 
     this.bucket = new Bucket(this, 'Bucket', {
       encryption: BucketEncryption.S3_MANAGED,

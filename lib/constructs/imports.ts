@@ -6,10 +6,10 @@
  * files are working copies: they expire after IMPORT_RETENTION_DAYS, as the import's record
  * does in the table.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { EventField, Match, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   BlockPublicAccess,
@@ -24,6 +24,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { IMPORT_RETENTION_DAYS, importFiles } from '../../functions/adapters/imports.ts';
 import type { Route } from '../../functions/http/routes.ts';
+import { accessLogsBucket } from './access-logs.ts';
 import { deadLetterQueue } from './dead-letters.ts';
 import { acknowledgeGuard } from './guard.ts';
 import { nagArn } from './nag.ts';
@@ -51,50 +52,10 @@ export class Imports extends Construct {
     super(scope, id);
     const expiration = Duration.days(IMPORT_RETENTION_DAYS);
 
-    this.accessLogs = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(1) }],
-      // Kept when the stack goes: who uploaded what is evidence; the lifecycle empties it.
-      removalPolicy: RemovalPolicy.RETAIN,
+    this.accessLogs = accessLogsBucket(this, 'AccessLogs', {
+      receives: "the imports bucket's server access logs",
+      sourcePrefix: 'imports-bucket/',
     });
-    const logsOnly = "This bucket receives the imports bucket's server access logs";
-    Validations.of(this.accessLogs).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-S1',
-      reason: `${logsOnly}; logging it too would only log the log deliveries.`,
-    });
-    acknowledgeGuard(
-      this.accessLogs,
-      's3_bucket_logging_enabled_check',
-      `${logsOnly}; logging it too would only log the log deliveries.`,
-    );
-    acknowledgeGuard(
-      this.accessLogs,
-      's3_bucket_default_encryption_kms_check',
-      `${logsOnly}: S3 delivers server access logs only to a bucket encrypted with S3-managed keys (SSE-S3), not SSE-KMS.`,
-    );
-    acknowledgeGuard(
-      this.accessLogs,
-      's3_event_notifications_enabled_check',
-      `${logsOnly}; nothing acts on a log delivery.`,
-    );
-    acknowledgeGuard(
-      this.accessLogs,
-      's3_bucket_object_lock_enabled_check',
-      `${logsOnly}; they expire after a year, which Object Lock would prevent for the retention it sets.`,
-    );
-    // Log delivery through the bucket policy (no ACL): only from the imports bucket, of this account.
-    this.accessLogs.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('logging.s3.amazonaws.com')],
-        actions: ['s3:PutObject'],
-        resources: [this.accessLogs.arnForObjects('imports-bucket/*')],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    );
 
     this.bucket = new Bucket(this, 'Bucket', {
       // The account's aws/s3 key: usable by whoever may read or write the object (presigned URLs

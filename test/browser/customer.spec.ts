@@ -1,34 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
-import { call, expectAccessible, registered, registration, snap } from './support.ts';
+import { expect, type Page, test } from '@playwright/test';
+import { expectAccessible, productScene, registered, snap } from './support.ts';
 
 const LABELS = ['Certificate number', 'Sales order number', 'Serial number', 'Support identifier'] as const;
 const CONFIRMATION =
   'If these details match a registered certificate, its primary contact will receive the Contact ID by email.';
-
-/** A product of its own with a serial on major 4, release 4.0 (GA passed), 5.0 (GA to come), major 4's lifecycle. */
-async function productScene(request: APIRequestContext) {
-  const product = `Vault ${randomUUID().slice(0, 8)}`;
-  const path = `/products/${encodeURIComponent(product)}`;
-  const [line] = registration().products;
-  await registered(request, { products: [{ ...line, product, version: '4.1' }] });
-  for (const [version, gaDate] of [
-    ['4.0', '2025-03-01'],
-    ['5.0', '2027-02-01'],
-  ] as const)
-    expect(
-      (await call(request, 'product-manager', 'PUT', `${path}/releases/${version}`, { gaDate })).status,
-    ).toBe(201);
-  const lifecycle = {
-    eolDate: '2027-03-31',
-    partialSupportDate: '2027-09-30',
-    endOfSupportDate: '2028-03-31',
-  };
-  expect(
-    (await call(request, 'product-manager', 'PUT', `${path}/majors/4/lifecycle`, lifecycle)).status,
-  ).toBe(201);
-  return { product, path, lifecycle };
-}
 
 const long = (day: string, locale: string) =>
   new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(

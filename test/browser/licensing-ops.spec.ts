@@ -3,6 +3,7 @@
  * (contacts, a correction, void, each confirmed), register one, import a CSV.
  */
 import { expect, type Page, test } from '@playwright/test';
+import { CSV_COLUMNS } from '../../functions/core/csv-import.ts';
 import { call, expectAccessible, registered, registration, signIn, snap } from './support.ts';
 
 /** signIn() returns at once when the sign-in page had the same address: wait for the page itself. */
@@ -153,25 +154,7 @@ test("register: the API's message next to the field it names, then a registratio
 
 test('import a CSV: progress, then the per-row report', async ({ page, request }) => {
   const rows = [registration(), registration()];
-  const columns = [
-    'certificateNumber',
-    'salesOrderNumber',
-    'tier',
-    'termStart',
-    'termEnd',
-    'companyName',
-    'companyAddress',
-    'companyPhone',
-    'contactName',
-    'contactEmail',
-    'contactPhone',
-    'contactLanguage',
-    'serialNumber',
-    'supportIdentifier',
-    'product',
-    'version',
-    'productLine',
-  ];
+  const columns = CSV_COLUMNS;
   const line = (r: ReturnType<typeof registration>) => {
     const p = r.products[0]!;
     return [

@@ -1,34 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
-import { call, expectAccessible, registered, registration, signIn, snap } from './support.ts';
+import { expect, type Page, test } from '@playwright/test';
+import { call, expectAccessible, productScene, signIn, snap } from './support.ts';
 
 /** A full-page screenshot from the top: scrolled, the sticky top bar would be drawn mid-page. */
 async function snapFromTop(page: Page, name: string) {
   await page.evaluate('window.scrollTo(0, 0)');
   await snap(page, name);
-}
-
-/** A product of its own: a serial on major 4, release 4.0 (GA passed), 5.0 (GA to come), and major 4's lifecycle. */
-async function productScene(request: APIRequestContext) {
-  const product = `Vault ${randomUUID().slice(0, 8)}`;
-  const path = `/products/${encodeURIComponent(product)}`;
-  const [line] = registration().products;
-  await registered(request, { products: [{ ...line, product, version: '4.1' }] });
-  for (const [version, gaDate] of [
-    ['4.0', '2025-03-01'],
-    ['5.0', '2027-02-01'],
-  ] as const) {
-    const res = await call(request, 'product-manager', 'PUT', `${path}/releases/${version}`, { gaDate });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-  }
-  const lifecycle = {
-    eolDate: '2027-03-31',
-    partialSupportDate: '2027-09-30',
-    endOfSupportDate: '2028-03-31',
-  };
-  const res = await call(request, 'product-manager', 'PUT', `${path}/majors/4/lifecycle`, lifecycle);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return { product, path, lifecycle };
 }
 
 test('a product manager opens a product by deep link, previews a reschedule, confirms it and sees who did it', async ({

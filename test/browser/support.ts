@@ -114,3 +114,26 @@ export async function snap(page: Page, name: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
+
+/** A product of its own: a serial on major 4, release 4.0 (GA passed), 5.0 (GA to come), and major 4's lifecycle. */
+export async function productScene(request: APIRequestContext) {
+  const product = `Vault ${randomUUID().slice(0, 8)}`;
+  const path = `/products/${encodeURIComponent(product)}`;
+  const [line] = registration().products;
+  await registered(request, { products: [{ ...line, product, version: '4.1' }] });
+  for (const [version, gaDate] of [
+    ['4.0', '2025-03-01'],
+    ['5.0', '2027-02-01'],
+  ] as const) {
+    const res = await call(request, 'product-manager', 'PUT', `${path}/releases/${version}`, { gaDate });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
+  const lifecycle = {
+    eolDate: '2027-03-31',
+    partialSupportDate: '2027-09-30',
+    endOfSupportDate: '2028-03-31',
+  };
+  const res = await call(request, 'product-manager', 'PUT', `${path}/majors/4/lifecycle`, lifecycle);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { product, path, lifecycle };
+}
