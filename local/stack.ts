@@ -102,6 +102,12 @@ export type LocalSettings = { [K in 'reminders' | 'upgrades' | 'links']?: Partia
 
 export const TEMPLATE_PREFIX = 'Entitlements-local-';
 
+/** LOCAL_START_TRACE=1: each step of a start on stderr, timed (the fault tests ask for it, to say where a start stalled). */
+const startedAt = Date.now();
+function trace(step: string): void {
+  if (process.env.LOCAL_START_TRACE) console.error(`start +${Date.now() - startedAt} ms: ${step}`);
+}
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dataDir = options.dataDir ?? join(ROOT, '.local');
   if (!options.inMemory) mkdirSync(dataDir, { recursive: true });
@@ -119,10 +125,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const tableName = options.tableName ?? 'Entitlements';
     const domainEvents = options.domainEvents ?? true;
     await ensureTable(dynamodb.endpoint, tableName, domainEvents);
+    trace('DynamoDB Local answering, table ready');
 
     const ses = options.sesEndpoint
       ? await useLocalSes(options.sesEndpoint, TEMPLATE_PREFIX)
       : await startLocalSes({ port: options.sesPort, templatePrefix: TEMPLATE_PREFIX });
+    trace('local SES ready');
     stops.push(ses.stop);
 
     const clock = new LocalClock(options.inMemory ? null : join(dataDir, 'clock.json'), options.startAt);
@@ -239,6 +247,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       `${apiUrl}/_local`,
       options.inMemory ? null : join(dataDir, 'token-signing-key.json'),
     );
+    trace('API listening, token issuer ready');
 
     const substitutions = aslSubstitutions(tableName);
     for (const name of Object.keys(WORKFLOWS) as WorkflowName[])
@@ -271,6 +280,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // nothing else runs on this table now, so every one of them is owed. The rate schedule's job on AWS.
     const redeliver = functions.RedeliverNotices!;
     await redeliver({ at: clock.now().toISOString(), olderThanMinutes: 0 });
+    trace('handlers loaded, pending notices re-driven');
 
     // Each day crossed: first the one-time schedules that fell within it, then the daily runs.
     clock.daily({
@@ -323,6 +333,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
 
     routes.push(...(await loadRoutes(ROOT)));
+    trace('routes loaded');
     // A saved clock behind the requested start moves forward to it, running the days crossed.
     if (options.startAt && clock.resumed && clock.now().getTime() < options.startAt.getTime())
       await clock.moveTo(options.startAt);

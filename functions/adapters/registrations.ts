@@ -4,6 +4,7 @@
  */
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../core/actors.ts';
+import type { ReminderLedgerEntry } from '../core/certificate-view.ts';
 import type { CoverageTerm } from '../core/coverage.ts';
 import { registrationEvents } from '../core/events.ts';
 import type { Notice } from '../core/notices.ts';
@@ -137,6 +138,20 @@ export class RegistrationStore {
 
   async listAudit(certificateNumber: string): Promise<Array<Record<string, unknown>>> {
     return (await queryPrefix(this.db, this.tableName, keys.audits(certificateNumber))).map((i) => record(i));
+  }
+
+  /** The certificate's renewal reminder ledger (one entry per term end and offset): one Query of its partition. */
+  async listReminders(certificateNumber: string): Promise<ReminderLedgerEntry[]> {
+    const prefix = { PK: keys.certificate(certificateNumber).PK, SK: 'REMINDER#' };
+    return (await queryPrefix(this.db, this.tableName, prefix)).map((i) => ({
+      termEnd: String(i.termEnd),
+      offset: Number(i.offset),
+      day: String(i.day),
+      status: String(i.status) as ReminderLedgerEntry['status'],
+      recipients: Number(i.recipients ?? 0),
+      claimedAt: String(i.claimedAt),
+      sentAt: typeof i.sentAt === 'string' ? i.sentAt : null,
+    }));
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * What a certificate read shows (GET /certificates/{n}): the registration, its contacts
  * (replaced and erased ones too), each product's coverage on `today` and the version its
- * serial runs now with its history, the next reminder, and the audit trail, the registration
+ * serial runs now with its history, the next reminder and the renewal reminders sent (its
+ * ledger, by day), and the audit trail, the registration
  * first, each entry with who acted. Personal data as its reader may see it (core/personal-data):
  * whole, or every email and phone number masked (contacts, the company's phone, audit
  * entries' values, a correction's before and after) and contacts' postal addresses left out.
@@ -15,6 +16,21 @@ import { optOutKey } from './recipients.ts';
 import { maskEmail, maskPhone, type RegisteredCertificate, type RegisteredSerial } from './registration.ts';
 import { OFFERINGS } from './tiers.ts';
 import type { VersionHistoryEntry } from './upgrades.ts';
+
+/** A renewal reminder ledger entry (adapters/reminders claim, adapters/notices markReceipts). */
+export interface ReminderLedgerEntry {
+  termEnd: string;
+  /** Days before the term's end. */
+  offset: number;
+  /** The day it was due and claimed. */
+  day: string;
+  /** CLAIMED until every recipient's digest has gone, then SENT; UNREACHABLE or OPTED_OUT when no one got a line. */
+  status: 'CLAIMED' | 'SENT' | 'UNREACHABLE' | 'OPTED_OUT';
+  /** How many recipients got a line (a count: no personal data). */
+  recipients: number;
+  claimedAt: string;
+  sentAt: string | null;
+}
 
 export function certificateView(
   certificate: RegisteredCertificate & { renewedBy?: string[] },
@@ -30,6 +46,8 @@ export function certificateView(
   today: string,
   /** Who reads: licensing ops and integrations whole, anyone else masked (personalDataFor). */
   reader: { personalData: PersonalData },
+  /** The certificate's own reminder ledger (a renewal's earlier certificates keep theirs). */
+  reminders: ReadonlyArray<ReminderLedgerEntry> = [],
 ) {
   const whole = reader.personalData === 'whole';
   const email = (address: string) => (whole ? address : maskEmail(address));
@@ -104,6 +122,17 @@ export function certificateView(
       primaryIncluded: true,
     },
     nextReminder: certificate.nextReminder,
+    // Counts and days only, so every reader sees the same.
+    remindersSent: [...reminders]
+      .sort((a, b) => (a.day === b.day ? b.offset - a.offset : a.day < b.day ? -1 : 1))
+      .map((r) => ({
+        termEnd: r.termEnd,
+        offset: r.offset,
+        day: r.day,
+        status: r.status,
+        recipients: r.recipients,
+        sentAt: r.sentAt,
+      })),
     asOf: today,
     audit: [
       {

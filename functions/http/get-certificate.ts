@@ -1,10 +1,11 @@
 /**
  * GET /certificates/{certificateNumber} — the registration, its contacts, each product's
  * coverage on today's date and the version its serial runs now (from the serial, with its
- * version history), and the audit trail. Parse → load the certificate (404 unknown), the one
- * holding its contacts, its serials and audit events → answer (core/certificate-view.ts),
- * personal data as the caller's role may see it: licensing ops and integrations whole,
- * support engineers masked (core/personal-data.ts).
+ * version history), the renewal reminders sent, and the audit trail. Parse → load the
+ * certificate (404 unknown), the one holding its contacts, its serials, audit events and
+ * reminder ledger → answer (core/certificate-view.ts), personal data as the caller's role
+ * may see it: licensing ops and integrations whole, support engineers masked
+ * (core/personal-data.ts).
  */
 import middy from '@middy/core';
 import { AddressStore } from '../adapters/addresses.ts';
@@ -42,7 +43,7 @@ export function makeGetCertificate(
       certificate.contactsCertificate === certificateNumber
         ? certificate
         : await store.getCertificate(certificate.contactsCertificate);
-    const [contacts, serials, auditEvents] = await Promise.all([
+    const [contacts, serials, auditEvents, reminders] = await Promise.all([
       // Erased ones too (their pseudonym, who erased them and when).
       store.getContacts([...(roster?.contactIds ?? []), ...(roster?.formerContactIds ?? [])]) as Promise<
         ContactOnRecord[]
@@ -52,6 +53,8 @@ export function makeGetCertificate(
       Promise.all(
         [...new Set([certificateNumber, certificate.contactsCertificate])].map((n) => store.listAudit(n)),
       ).then((lists) => lists.flat().sort((a, b) => (String(a.at) < String(b.at) ? -1 : 1))),
+      // Reminders are per term: a renewal's own ledger only (its earlier certificates keep theirs).
+      store.listReminders(certificateNumber),
     ]);
     // Each contact's delivery state: a hard bounce or complaint SES reported on its address
     // (an erased contact has none left to ask about).
@@ -61,7 +64,7 @@ export function makeGetCertificate(
       return addressMark ? { ...c, addressMark } : c;
     });
     const reader = { personalData: personalDataFor(actorOf(event).role) };
-    return json(200, certificateView(certificate, withMarks, serials, auditEvents, today, reader));
+    return json(200, certificateView(certificate, withMarks, serials, auditEvents, today, reader, reminders));
   };
 }
 

@@ -119,6 +119,16 @@ const CertificateView = z.looseObject({
   ),
   contactLimit: z.looseObject({ limit: Nullable(z.number()), scope: z.enum(['PRODUCT', 'PRODUCT_LINE']) }),
   nextReminder: Nullable(z.looseObject({})),
+  remindersSent: z.array(
+    z.looseObject({
+      termEnd: z.string(),
+      offset: z.number(),
+      day: z.string(),
+      status: z.enum(['CLAIMED', 'SENT', 'UNREACHABLE', 'OPTED_OUT']),
+      recipients: z.number(),
+      sentAt: Nullable(Str),
+    }),
+  ),
   asOf: z.string(),
   audit: z.array(z.looseObject({ at: z.string(), action: z.string() })),
 });

@@ -9,7 +9,9 @@
 import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  CfnManagedLoginBranding,
   FeaturePlan,
+  ManagedLoginVersion,
   Mfa,
   OAuthScope,
   ResourceServerScope,
@@ -125,6 +127,8 @@ export class Identity extends Construct {
     const stackIdHex = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Stack.of(this).stackId))));
     this.domain = this.userPool.addDomain('Domain', {
       cognitoDomain: { domainPrefix: props.domainPrefix ?? `entitlements-${props.stage}-${stackIdHex}` },
+      // Managed login (not the classic hosted UI): the sign-in pages people see, with MFA set-up.
+      managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
   }
 
@@ -156,6 +160,12 @@ export class Identity extends Construct {
       supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
+    });
+    // Managed login shows a client's pages only once it has a style: Cognito's own.
+    new CfnManagedLoginBranding(scope, 'ConsoleLoginBranding', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.console.userPoolClientId,
+      useCognitoProvidedValues: true,
     });
     return this.console;
   }

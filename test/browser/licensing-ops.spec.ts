@@ -35,6 +35,9 @@ test('find by serial, add a designated contact, correct the company name (audite
   await expect(page.getByText('Certificate term: 2026-01-01 to 2026-12-31')).toBeVisible();
   const contacts = page.getByRole('table').filter({ hasText: 'Contact ID email' });
   await expect(page.getByText('(1 of 6 designated contacts)')).toBeVisible();
+  // Registered after its 90-day reminder's day: nothing sent yet, the 30-day one next.
+  await expect(page.getByText('None yet')).toBeVisible();
+  await expect(page.getByText('2026-12-01 (30 days before the term ends on 2026-12-31)')).toBeVisible();
   await expectAccessible(page);
   await snap(page, 'ops-certificate');
 

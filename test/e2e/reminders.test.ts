@@ -92,6 +92,14 @@ describe('renewal reminders', () => {
     const body = await register(s, end);
     await moveTo(s, addDays(end, -30)); // the 30-day reminder
     expect(await reminders(s, body.primaryContact.email)).toHaveLength(1);
+    // The certificate read lists it, the same to a support engineer (a count, no addresses).
+    const sent = [{ termEnd: end, offset: 30, day: addDays(end, -30), status: 'SENT', recipients: 1 }];
+    const read = await s.get(`/certificates/${body.certificateNumber}`);
+    expect(read.body.remindersSent).toMatchObject(sent);
+    expect(read.body.remindersSent[0].sentAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const masked = await s.as('support-engineer').get(`/certificates/${body.certificateNumber}`);
+    expect(masked.body.remindersSent).toEqual(read.body.remindersSent);
+    expect(JSON.stringify(masked.body.remindersSent)).not.toContain('@');
 
     const renewal = {
       ...body,
@@ -103,6 +111,9 @@ describe('renewal reminders', () => {
     expect(await reminders(s, body.primaryContact.email)).toHaveLength(1);
     const renewed = await s.get(`/certificates/${renewal.certificateNumber}`);
     expect(renewed.body.products[0].coverage).toMatchObject({ active: true, end: addDays(end, 365) });
+    // Its own ledger only: the old term's reminder stays on the old certificate.
+    expect(renewed.body.remindersSent).toEqual([]);
+    expect((await s.get(`/certificates/${body.certificateNumber}`)).body.remindersSent).toHaveLength(1);
     expect(renewed.body.nextReminder).toMatchObject({ offset: 90, on: addDays(end, 365 - 90) });
   });
 

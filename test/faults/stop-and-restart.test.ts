@@ -32,6 +32,8 @@ function launch(command: string, args: string[], env: Record<string, string | nu
       LOG_LEVEL: 'ERROR',
       // The stack's own processes are under test here, not the console's build.
       LOCAL_CONSOLE: 'off',
+      // Each start step on stderr: a start that stalls says where.
+      LOCAL_START_TRACE: '1',
       ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -152,6 +152,20 @@ describe('the API’s resource server and app clients', () => {
     expect(p.AccessTokenValidity).toBe(60);
   });
 
+  it("signs people in with managed login (not the classic hosted UI), the console styled with Cognito's own", () => {
+    const domains = Object.values(resourcesOf(stateful, 'AWS::Cognito::UserPoolDomain'));
+    expect(domains).toHaveLength(1);
+    expect(domains[0]!.Properties.ManagedLoginVersion).toBe(2);
+    const brandings = Object.values(
+      resourcesOf(synth.statelessTemplate, 'AWS::Cognito::ManagedLoginBranding'),
+    );
+    expect(brandings).toHaveLength(1);
+    expect(brandings[0]!.Properties).toMatchObject({
+      ClientId: { Ref: logicalIdOf(identity().consoleClient) },
+      UseCognitoProvidedValues: true,
+    });
+  });
+
   it('no client may use the implicit grant', () => {
     for (const c of clients()) expect(c.AllowedOAuthFlows).not.toContain('implicit');
   });

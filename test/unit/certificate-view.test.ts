@@ -1,6 +1,6 @@
-/** The certificate view's additions for the console: each contact's serials and the tier's contact limit. */
+/** The certificate view's additions for the console: each contact's serials, the tier's contact limit, the reminders sent. */
 import { describe, expect, it } from 'vitest';
-import { certificateView } from '../../functions/core/certificate-view.ts';
+import { certificateView, type ReminderLedgerEntry } from '../../functions/core/certificate-view.ts';
 import { decideRegistration } from '../../functions/core/registration.ts';
 import { contractExample, parsedRequest, withField } from './fixtures.ts';
 
@@ -40,5 +40,60 @@ describe('certificateView', () => {
     });
     expect(view.contacts[0]!.serialNumbers).toEqual(certificate.products.map((p) => p.serialNumber));
     expect(view.contacts[0]!.email).not.toBe(contact.email);
+  });
+
+  it('lists the renewal reminders sent by day, the same to every reader (counts, no personal data)', () => {
+    const { certificate, contact, newSerials } = registered('ESSENTIAL');
+    const entry = (
+      offset: number,
+      day: string,
+      status: ReminderLedgerEntry['status'],
+    ): ReminderLedgerEntry => ({
+      termEnd: certificate.term.end,
+      offset,
+      day,
+      status,
+      recipients: status === 'SENT' ? 2 : 0,
+      claimedAt: `${day}T06:00:00.000Z`,
+      sentAt: status === 'SENT' ? `${day}T06:05:00.000Z` : null,
+    });
+    // The ledger's sort key orders by offset as text (…#30 before …#90): the view orders by day.
+    const ledger = [entry(30, '2027-01-31', 'UNREACHABLE'), entry(90, '2026-12-02', 'SENT')];
+    const read = (personalData: 'whole' | 'masked') =>
+      certificateView(certificate, [contact], newSerials, [], '2027-02-01', { personalData }, ledger)
+        .remindersSent;
+    expect(read('whole')).toEqual([
+      {
+        termEnd: certificate.term.end,
+        offset: 90,
+        day: '2026-12-02',
+        status: 'SENT',
+        recipients: 2,
+        sentAt: '2026-12-02T06:05:00.000Z',
+      },
+      {
+        termEnd: certificate.term.end,
+        offset: 30,
+        day: '2027-01-31',
+        status: 'UNREACHABLE',
+        recipients: 0,
+        sentAt: null,
+      },
+    ]);
+    expect(read('masked')).toEqual(read('whole'));
+  });
+
+  it('lists no reminders for a certificate none was sent for', () => {
+    const { certificate, contact, newSerials } = registered('BASIC');
+    const view = certificateView(
+      certificate,
+      [contact],
+      newSerials,
+      [],
+      '2026-06-01',
+      { personalData: 'whole' },
+      [],
+    );
+    expect(view.remindersSent).toEqual([]);
   });
 });

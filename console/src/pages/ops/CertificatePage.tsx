@@ -24,7 +24,7 @@ import { Problem } from '../../components/problem.tsx';
 import { useApi } from '../../components/use-api.ts';
 import { ContactForm } from './ContactForm.tsx';
 import { CorrectModal } from './CorrectModal.tsx';
-import type { AuditEntry, Certificate, CertificateContact } from './types.ts';
+import type { AuditEntry, Certificate, CertificateContact, ReminderSent } from './types.ts';
 
 type Dialog =
   | { kind: 'correct' }
@@ -204,21 +204,24 @@ export default function CertificatePage() {
           onResend={(contact) => void resend(contact)}
         />
         <Container header={<Header variant="h2">Renewal reminders</Header>}>
-          <KeyValuePairs
-            columns={2}
-            items={[
-              {
-                label: 'Next reminder',
-                value: c.nextReminder
-                  ? `${c.nextReminder.on} (${c.nextReminder.offset} days before the term ends on ${c.term.end})`
-                  : 'None due',
-              },
-              {
-                label: 'Reminders sent',
-                value: sentReminders(c.audit),
-              },
-            ]}
-          />
+          <SpaceBetween size="m">
+            <KeyValuePairs
+              columns={2}
+              items={[
+                {
+                  label: 'Next reminder',
+                  value: c.nextReminder
+                    ? `${c.nextReminder.on} (${c.nextReminder.offset} days before the term ends on ${c.term.end})`
+                    : 'None due',
+                },
+                {
+                  label: 'Reminders sent',
+                  value: c.remindersSent.length ? `${c.remindersSent.length} (listed below)` : 'None yet',
+                },
+              ]}
+            />
+            {c.remindersSent.length > 0 && <RemindersSent reminders={c.remindersSent} />}
+          </SpaceBetween>
         </Container>
         <AuditTrail audit={c.audit} />
       </SpaceBetween>
@@ -261,9 +264,52 @@ export default function CertificatePage() {
 }
 
 /** Reminders the audit trail records as sent, if it records any. */
-function sentReminders(audit: AuditEntry[]): string {
-  const sent = audit.filter((e) => /REMINDER/.test(e.action) && !/OPTED_OUT/.test(e.action));
-  return sent.length ? sent.map((e) => when(e.at)).join(', ') : 'None recorded';
+/** A ledger entry's state in words (the indicator's colour is never the only signal). */
+const REMINDER_STATUS: Record<ReminderSent['status'], [StatusIndicatorProps.Type, string]> = {
+  SENT: ['success', 'Sent'],
+  CLAIMED: ['in-progress', 'Sending'],
+  UNREACHABLE: ['warning', 'No reachable contact'],
+  OPTED_OUT: ['stopped', 'Every contact opted out'],
+};
+
+const offsetInWords = (offset: number) =>
+  offset > 0
+    ? `${offset} days before the end`
+    : offset === 0
+      ? 'On the end day'
+      : `${-offset} days after the end`;
+
+/** The certificate's renewal reminder ledger, by day: one row per term end and offset. */
+function RemindersSent({ reminders }: { reminders: ReminderSent[] }) {
+  return (
+    <Table
+      variant="borderless"
+      header={
+        <Header variant="h3" counter={`(${reminders.length})`}>
+          Reminders sent
+        </Header>
+      }
+      items={reminders}
+      trackBy={(r) => `${r.termEnd} ${r.offset}`}
+      columnDefinitions={[
+        { id: 'day', header: 'Day', cell: (r) => r.day, isRowHeader: true },
+        { id: 'offset', header: 'Reminder', cell: (r) => `${offsetInWords(r.offset)} (${r.termEnd})` },
+        {
+          id: 'status',
+          header: 'Status',
+          cell: (r) => {
+            const [type, label] = REMINDER_STATUS[r.status] ?? ['info', r.status];
+            return <StatusIndicator type={type}>{label}</StatusIndicator>;
+          },
+        },
+        {
+          id: 'recipients',
+          header: 'Recipients',
+          cell: (r) => (r.recipients === 1 ? '1 recipient' : `${r.recipients} recipients`),
+        },
+      ]}
+    />
+  );
 }
 
 const EMAIL_STATUS: Record<string, StatusIndicatorProps.Type> = {

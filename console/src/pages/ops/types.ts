@@ -78,6 +78,8 @@ export interface Certificate {
   products: CertificateProduct[];
   contactLimit?: { limit: number | null; scope: 'PRODUCT' | 'PRODUCT_LINE' };
   nextReminder: { offset: number; on: string } | null;
+  /** The renewal reminder ledger of this certificate, by day: counts only, no personal data. */
+  remindersSent: ReminderSent[];
   asOf: string;
   audit: AuditEntry[];
 }
@@ -94,3 +96,14 @@ export interface CertificateSummary {
 }
 
 export const certificateHref = (n: string) => `/console/certificates/${encodeURIComponent(n)}`;
+
+export interface ReminderSent {
+  termEnd: string;
+  /** Days before the term's end (0 on the end day, negative after it). */
+  offset: number;
+  day: string;
+  /** CLAIMED while its digests go out, then SENT; UNREACHABLE or OPTED_OUT when no one got a line. */
+  status: 'CLAIMED' | 'SENT' | 'UNREACHABLE' | 'OPTED_OUT';
+  recipients: number;
+  sentAt: string | null;
+}
