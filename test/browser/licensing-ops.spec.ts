@@ -47,6 +47,7 @@ test('find by serial, add a designated contact, correct the company name (audite
   await addDialog.getByLabel('Name').fill('Pierre Curie');
   await addDialog.getByLabel('Email').fill(`pierre-${n}@acme.example`);
   await addDialog.getByLabel('Phone').fill('+33 6 11 11 11 11');
+  await expectAccessible(page);
   await snap(page, 'ops-add-contact');
   await addDialog.getByRole('button', { name: 'Add contact' }).click();
   await expect(page.getByText(/Designated contact added with Contact ID \d{10}/)).toBeVisible();
@@ -93,6 +94,7 @@ test('find by serial, add a designated contact, correct the company name (audite
   await page.getByRole('button', { name: 'Void', exact: true }).click();
   const voiding = page.getByRole('dialog');
   await expect(voiding).toContainText(`Void certificate ${n}?`);
+  await expectAccessible(page);
   await voiding.getByRole('button', { name: 'Void certificate' }).click();
   await expect(page.getByText(`Certificate ${n} is void.`)).toBeVisible();
   await expect(audit.getByRole('row').filter({ hasText: 'Voided' })).toContainText('local-licensing-ops');
