@@ -17,7 +17,7 @@ import { LOCAL_ACCOUNT } from './aws.ts';
 import { type LocalClock, parseInstant } from './clock.ts';
 import type { LocalConsole } from './console.ts';
 import { invoke } from './lambda.ts';
-import type { GatewayClaims, LocalTokenIssuer } from './tokens.ts';
+import { DEV_CONSOLE_ORIGINS, type GatewayClaims, type LocalTokenIssuer } from './tokens.ts';
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -71,7 +71,22 @@ export function createApiServer(
         return send(res, await clockRoute(req.method ?? 'GET', body, clock));
       if (url.pathname === '/_local/events')
         return send(res, await eventsRoute(req.method ?? 'GET', events()));
-      if (url.pathname.startsWith('/_local/'))
+      if (url.pathname.startsWith('/_local/')) {
+        // `npm run console:dev` (Vite, another origin) reads the discovery document and
+        // exchanges its code here from the browser, as the console does with Cognito.
+        const origin = req.headers.origin;
+        if (origin && DEV_CONSOLE_ORIGINS.includes(origin)) {
+          res.setHeader('access-control-allow-origin', origin);
+          res.setHeader('vary', 'origin');
+          if (req.method === 'OPTIONS') {
+            res.writeHead(204, {
+              'access-control-allow-methods': 'GET, POST',
+              'access-control-allow-headers': 'content-type, authorization',
+              'access-control-max-age': '600',
+            });
+            return res.end();
+          }
+        }
         return send(
           res,
           await issuerRoute(req.method ?? 'GET', url, body, tokens(), {
@@ -79,6 +94,7 @@ export function createApiServer(
             contentType: req.headers['content-type'] ?? '',
           }),
         );
+      }
       const methodMatches = routes.filter((r) => r.pattern.test(url.pathname));
       const match = methodMatches.find((r) => r.route.method === req.method);
       if (!methodMatches.length && consolePages()?.serve(req, res, url.pathname)) return;

@@ -40,7 +40,7 @@ export interface IssuedToken {
 export type GatewayClaims = Record<string, string>;
 
 /** Where the local console may be sent back to after sign-in: the stack itself, or Vite's dev server. */
-const DEV_CONSOLE_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
+export const DEV_CONSOLE_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
 const CODE_LIFETIME_MS = 60_000;
 
 interface PendingCode {

@@ -12,6 +12,7 @@ import Header from '@cloudscape-design/components/header';
 import Link from '@cloudscape-design/components/link';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
+import type { UserManager } from 'oidc-client-ts';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { sessionOf, useAuth, userManager } from './auth.tsx';
@@ -63,12 +64,15 @@ export function SignInPage({ returnTo }: { returnTo?: string }) {
 }
 
 /** `/console/callback`: finishes the code exchange, then opens the page sign-in started from. */
+/** The code exchange, once: React's development mode runs effects twice, and a code works once. */
+let exchange: ReturnType<UserManager['signinRedirectCallback']> | undefined;
+
 export function SignInCallback() {
   const navigate = useNavigate();
   const [error, setError] = useState<string>();
   useEffect(() => {
-    userManager()
-      .signinRedirectCallback()
+    exchange ??= userManager().signinRedirectCallback();
+    exchange
       .then((user) => {
         const returnTo = (user.state as { returnTo?: string | null } | undefined)?.returnTo;
         const { role } = sessionOf(user);

@@ -144,6 +144,25 @@ describe('sign-in with authorization code and PKCE', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
   });
 
+  it("lets Vite's dev server (npm run console:dev) read the issuer from the browser, and no other origin", async () => {
+    const dev = 'http://localhost:5173';
+    const preflight = await fetch(`${stack.apiUrl}/_local/token`, {
+      method: 'OPTIONS',
+      headers: { origin: dev, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(dev);
+    const discovery = await fetch(`${stack.apiUrl}/_local/.well-known/openid-configuration`, {
+      headers: { origin: dev },
+    });
+    expect(discovery.headers.get('access-control-allow-origin')).toBe(dev);
+    const foreign = await fetch(`${stack.apiUrl}/_local/.well-known/openid-configuration`, {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(foreign.status).toBe(200);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('signs out back to the console only', async () => {
     const home = `${stack.apiUrl}/console/`;
     const ok = await fetch(
