@@ -17,6 +17,7 @@ import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { CSV_COLUMNS } from '../functions/core/csv-import.ts';
 import { ROOT } from '../local/stack.ts';
+import { csvRow } from '../test/support/csv-rows.ts';
 import { countConsumed, countIo, startBenchStack } from './reads.ts';
 
 const ROWS = Number(process.env.IMPORT_ROWS ?? 100_000);
@@ -38,25 +39,7 @@ for (let rows = 0; rows < ROWS; ) {
   const n = 30_000_000 + certificates++;
   const products = Math.min(1 + Math.floor(random() * 5), ROWS - rows);
   for (let p = 0; p < products; p++, rows++) {
-    const ok = csv.write({
-      certificateNumber: `${n}-${String(n).slice(-7)}`,
-      salesOrderNumber: String(n),
-      tier: 'ESSENTIAL',
-      termStart: '2026-01-01',
-      termEnd: '2026-12-31',
-      companyName: `Acme, "Branch ${n}" SA`,
-      companyAddress: '1 rue X, Paris',
-      companyPhone: '+33 1 23 45 67 89',
-      contactName: 'Marie Curie',
-      contactEmail: `c${n}@acme.example`,
-      contactPhone: '',
-      contactLanguage: 'fr',
-      serialNumber: `M${String(n * 10 + p).padStart(10, '0')}`,
-      supportIdentifier: `${String(n).slice(0, 4)}-${String(n).slice(4, 8)}-${String(p).padStart(4, '0')}`,
-      product: 'Backup Exec',
-      version: '12.0',
-      productLine: '',
-    });
+    const ok = csv.write(csvRow(n, p));
     if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
   }
 }

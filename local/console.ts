@@ -37,6 +37,13 @@ export class LocalConsole {
   private state: State = { status: 'ready' };
   private building: ChildProcess | undefined;
   readonly built: Promise<void>;
+  /** The pages' headers. The import page uploads to the imports bucket's presigned URL: the local S3, another origin. */
+  private readonly pageHeaders = {
+    ...CONSOLE_SECURITY_HEADERS,
+    'content-security-policy': consoleContentSecurityPolicy(
+      process.env.AWS_ENDPOINT_URL_S3 ? [process.env.AWS_ENDPOINT_URL_S3] : [],
+    ),
+  };
 
   constructor(
     private readonly apiUrl: string,
@@ -170,11 +177,7 @@ export class LocalConsole {
     res.writeHead(200, {
       'content-type': TYPES['.html']!,
       'cache-control': 'no-cache',
-      ...CONSOLE_SECURITY_HEADERS,
-      // The import page uploads to the imports bucket's presigned URL: the local S3, another origin.
-      'content-security-policy': consoleContentSecurityPolicy(
-        process.env.AWS_ENDPOINT_URL_S3 ? [process.env.AWS_ENDPOINT_URL_S3] : [],
-      ),
+      ...this.pageHeaders,
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(join(this.dist, 'index.html')).pipe(res);

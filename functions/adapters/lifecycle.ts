@@ -67,13 +67,6 @@ export class LifecycleStore {
     return found;
   }
 
-  /** Every scheduled major of a product (their history items sort between them and are left out). */
-  async majors(product: string): Promise<MajorLifecycle[]> {
-    return (await queryPrefix(this.db, this.tableName, keys.majors(product)))
-      .filter((i) => i.type === 'Lifecycle')
-      .map((i) => strip<MajorLifecycle>(i));
-  }
-
   async history(product: string, major: number): Promise<LifecycleEvent[]> {
     return (await queryPrefix(this.db, this.tableName, keys.lifecycleEvents(product, major))).map((i) =>
       strip<LifecycleEvent>(i),

@@ -142,8 +142,7 @@ export class RegistrationStore {
 
   /** The certificate's renewal reminder ledger (one entry per term end and offset): one Query of its partition. */
   async listReminders(certificateNumber: string): Promise<ReminderLedgerEntry[]> {
-    const prefix = { PK: keys.certificate(certificateNumber).PK, SK: 'REMINDER#' };
-    return (await queryPrefix(this.db, this.tableName, prefix)).map((i) => ({
+    return (await queryPrefix(this.db, this.tableName, keys.reminders(certificateNumber))).map((i) => ({
       termEnd: String(i.termEnd),
       offset: Number(i.offset),
       day: String(i.day),

@@ -113,6 +113,11 @@ export const keys = {
     PK: certificatePartition(certificateNumber),
     SK: `REMINDER#${termEnd}#${offset}`,
   }),
+  /** A certificate's whole reminder ledger (the prefix of `reminder`'s keys). */
+  reminders: (certificateNumber: string): ItemKey => ({
+    PK: certificatePartition(certificateNumber),
+    SK: 'REMINDER#',
+  }),
   /** A Contact ID: its own item, so a conditional put makes it unique and never reused. */
   contact: (contactId: string) => ({ PK: `CONTACT#${contactId}`, SK: 'CONTACT' }),
   /** A batch import through S3 (POST /imports): its status, counts and report. */
@@ -132,8 +137,6 @@ export const keys = {
   releases: (product: string): ItemKey => ({ PK: productPartition(product), SK: 'RELEASE#' }),
   /** A major version's lifecycle: milestones and phase. History entries sort after it. */
   lifecycle: (product: string, major: number) => ({ PK: productPartition(product), SK: majorSortKey(major) }),
-  /** Every major's lifecycle of a product, and their history entries between them. */
-  majors: (product: string): ItemKey => ({ PK: productPartition(product), SK: 'MAJOR#' }),
   lifecycleEvent: (product: string, major: number, at: string) => ({
     PK: productPartition(product),
     SK: `${majorSortKey(major)}#EVENT#${at}`,

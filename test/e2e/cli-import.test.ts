@@ -10,6 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../functions/core/csv-import.ts';
+import { csvRow as row } from '../support/csv-rows.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -57,29 +58,6 @@ type Report = Array<Record<string, string>>;
 const reportOf = (file: string): Report => parse(readFileSync(`${file}.report.csv`), { columns: true });
 
 /** One product row of certificate n (8-digit order n, certificate n-n7, serial M+n+p). */
-function row(n: number, p = 0, overrides: Partial<Record<(typeof CSV_COLUMNS)[number], string>> = {}) {
-  const order = String(n).padStart(8, '0');
-  return {
-    certificateNumber: `${order}-${String(n).padStart(7, '0').slice(-7)}`,
-    salesOrderNumber: order,
-    tier: 'ESSENTIAL',
-    termStart: '2026-01-01',
-    termEnd: '2026-12-31',
-    companyName: `Acme, "Branch ${n}" SA`,
-    companyAddress: '1 rue X, Paris',
-    companyPhone: '+33 1 23 45 67 89',
-    contactName: 'Marie Curie',
-    contactEmail: `c${n}@acme.example`,
-    contactPhone: '',
-    contactLanguage: 'fr',
-    serialNumber: `M${String(n * 10 + p).padStart(10, '0')}`,
-    supportIdentifier: `${String(Math.floor(n / 10_000) % 10_000).padStart(4, '0')}-${String(n % 10_000).padStart(4, '0')}-${String(p).padStart(4, '0')}`,
-    product: 'Backup Exec',
-    version: '12.0',
-    productLine: '',
-    ...overrides,
-  };
-}
 let files = 0;
 function csvFile(rows: Array<ReturnType<typeof row>>, options: { bom?: boolean } = {}): string {
   const file = join(dir, `import-${++files}.csv`);
