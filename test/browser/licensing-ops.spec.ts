@@ -12,6 +12,19 @@ async function openAs(page: Page, path: string, heading: string | RegExp) {
   await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
 }
 
+test('a certificate deep link opened signed out lands on that certificate after sign-in', async ({
+  page,
+  request,
+}) => {
+  const { body } = await registered(request);
+  await openAs(
+    page,
+    `/console/certificates/${body.certificateNumber}`,
+    `Certificate ${body.certificateNumber}`,
+  );
+  await expect(page.getByText(body.primaryContact.email)).toBeVisible();
+});
+
 test('find by serial, add a designated contact, correct the company name (audited), then void', async ({
   page,
   request,
